@@ -1,0 +1,103 @@
+import type { ClusterProfile } from "./types.js";
+
+// Each profile is the short list of ways a cluster differs. Figures come from
+// the seeds: prod's 3 standard (8 CPU / 32 GiB) + 2 analytics (16 CPU / 64 GiB)
+// nodes are the KADES and IoT API minimums; edge is Raspberry Pi arm64 nodes
+// tainted edge-node=true:NoSchedule.
+
+const KUBERNETES_VERSION = "1.35.4";
+const ALL_APPS = ["iot-anomaly-detection", "iot-edge-anomaly", "iot-telemetry", "kades", "pynomaly"] as const;
+const STANDARD_POOL = { name: "standard", arch: "amd64", selector: { "node.iot-fleet.io/pool": "standard" } } as const;
+
+export const dev: ClusterProfile = {
+  name: "dev",
+  tier: "development",
+  kubernetesVersion: KUBERNETES_VERSION,
+  domain: "dev.iot-fleet.internal",
+  nodePools: [{ ...STANDARD_POOL, count: 3, cpu: "8", memory: "32Gi" }],
+  defaultPool: "standard",
+  apps: ALL_APPS,
+  ingressClass: "nginx",
+  clusterIssuer: "selfsigned",
+  secretStore: "fleet-secrets",
+  storageClasses: { standard: "standard", fast: "standard" },
+  loadBalancerSourceRanges: ["10.0.0.0/8"],
+  externalNetworks: {
+    logging: ["10.40.0.0/24"],
+    "object-storage": ["10.50.0.0/24"],
+    database: ["10.60.0.0/24"],
+  },
+};
+
+export const staging: ClusterProfile = {
+  ...dev,
+  name: "staging",
+  tier: "staging",
+  domain: "staging.iot-fleet.internal",
+  nodePools: [{ ...STANDARD_POOL, count: 4, cpu: "8", memory: "32Gi" }],
+  clusterIssuer: "letsencrypt-staging",
+  storageClasses: { standard: "standard", fast: "fast-ssd" },
+};
+
+export const prod: ClusterProfile = {
+  ...staging,
+  name: "prod",
+  tier: "production",
+  domain: "iot.terragonlabs.com",
+  nodePools: [
+    { ...STANDARD_POOL, count: 3, cpu: "8", memory: "32Gi" },
+    {
+      name: "analytics",
+      count: 2,
+      cpu: "16",
+      memory: "64Gi",
+      arch: "amd64",
+      selector: { "node.iot-fleet.io/pool": "analytics" },
+      taints: [{ key: "dedicated", value: "analytics", effect: "NoSchedule" }],
+    },
+  ],
+  clusterIssuer: "letsencrypt-prod",
+  loadBalancerSourceRanges: ["203.0.113.0/24"],
+  externalNetworks: {
+    logging: ["10.140.0.0/24"],
+    "object-storage": ["10.150.0.0/24"],
+    database: ["10.160.0.0/24"],
+  },
+};
+
+export const edge: ClusterProfile = {
+  ...dev,
+  name: "edge",
+  tier: "edge",
+  domain: "edge.iot-fleet.internal",
+  nodePools: [
+    {
+      name: "raspberry-pi",
+      count: 4,
+      cpu: "4",
+      memory: "8Gi",
+      arch: "arm64",
+      selector: { "edge.terragon.io/device-type": "raspberry-pi" },
+      taints: [{ key: "edge-node", value: "true", effect: "NoSchedule" }],
+    },
+  ],
+  defaultPool: "raspberry-pi",
+  apps: ["iot-edge-anomaly"],
+  storageClasses: { standard: "local-path", fast: "local-path" },
+};
+
+/** A small cluster for the kind end-to-end test: every app at development size, capped small. */
+export const kind: ClusterProfile = {
+  ...dev,
+  name: "kind",
+  domain: "kind.iot-fleet.internal",
+  nodePools: [{ ...STANDARD_POOL, count: 2, cpu: "4", memory: "8Gi" }],
+  storageClasses: { standard: "standard", fast: "standard" },
+  resourceCap: {
+    requests: { cpu: "50m", memory: "64Mi" },
+    limits: { cpu: "500m", memory: "512Mi" },
+  },
+};
+
+/** Every cluster of the fleet, in a fixed order. */
+export const CLUSTERS: readonly ClusterProfile[] = [dev, staging, prod, edge, kind];
