@@ -51,6 +51,8 @@ export interface PortSpec {
   readonly metrics?: boolean;
   /** Path scraped when `metrics` is true. @default "/metrics" */
   readonly metricsPath?: string;
+  /** Scrape interval when `metrics` is true. @default "30s" */
+  readonly metricsInterval?: string;
 }
 
 export type ProbeAction =
@@ -169,6 +171,8 @@ export type ConnectionSpec =
   | { readonly external: string; readonly port: number; readonly protocol?: "TCP" | "UDP" };
 
 export interface ServiceSpec {
+  /** @default the component name */
+  readonly name?: string;
   /** @default "ClusterIP" */
   readonly type?: "ClusterIP" | "LoadBalancer";
   /** Also render a headless Service `<name>-headless` (StatefulSets always get one as their governing service). @default false */
@@ -187,6 +191,8 @@ interface PodSpecCommon {
   readonly volumes?: Readonly<Record<string, VolumeSource>>;
   /** Node pool role from the cluster profile (e.g. "analytics"); falls back to the profile's default pool. */
   readonly nodePool?: string;
+  /** @default the component name */
+  readonly serviceAccountName?: string;
   /** UID/GID the pod runs as. @default 10001 */
   readonly runAsUser?: number;
   /** @default runAsUser */
