@@ -23,6 +23,7 @@ export const dev: ClusterProfile = {
   storageClasses: { standard: "standard", fast: "standard" },
   loadBalancerSourceRanges: ["10.0.0.0/8"],
   externalNetworks: {
+    "kubernetes-api": ["10.0.0.1/32"],
     logging: ["10.40.0.0/24"],
     "object-storage": ["10.50.0.0/24"],
     database: ["10.60.0.0/24"],
@@ -59,6 +60,7 @@ export const prod: ClusterProfile = {
   clusterIssuer: "letsencrypt-prod",
   loadBalancerSourceRanges: ["203.0.113.0/24"],
   externalNetworks: {
+    "kubernetes-api": ["10.100.0.1/32"],
     logging: ["10.140.0.0/24"],
     "object-storage": ["10.150.0.0/24"],
     database: ["10.160.0.0/24"],
@@ -93,6 +95,8 @@ export const kind: ClusterProfile = {
   domain: "kind.iot-fleet.internal",
   nodePools: [{ ...STANDARD_POOL, count: 2, cpu: "4", memory: "8Gi" }],
   storageClasses: { standard: "standard", fast: "standard" },
+  // kind's control plane is a container on the Docker network "kind".
+  externalNetworks: { ...dev.externalNetworks, "kubernetes-api": ["172.18.0.0/16"] },
   resourceCap: {
     requests: { cpu: "50m", memory: "64Mi" },
     limits: { cpu: "500m", memory: "512Mi" },

@@ -1,5 +1,16 @@
 import type { ClusterProfile } from "../fleet/types.js";
 import type { AppDefinition } from "../spec/types.js";
+import { assertValidApp } from "../spec/validate.js";
+import { type AppContext, isService } from "./context.js";
+import { configMap, namespace } from "./namespace.js";
+import { baseNetworkPolicies, componentNetworkPolicy, ingress, services } from "./networking.js";
+import { prometheusRule, serviceMonitor } from "./monitoring.js";
+import { limitRange, resourceQuota } from "./quotas.js";
+import { rbacObjects } from "./rbac.js";
+import { horizontalPodAutoscaler, podDisruptionBudget, verticalPodAutoscaler } from "./scaling.js";
+import { externalSecret } from "./secrets.js";
+import { persistentVolumeClaim } from "./storage.js";
+import { workloadObject } from "./workload.js";
 
 /** A rendered Kubernetes object as plain JSON (already validated against its model). */
 export type KubeObject = {
@@ -9,9 +20,46 @@ export type KubeObject = {
   readonly [k: string]: unknown;
 };
 
-/** Renders every object of one app for one cluster. */
+interface Model {
+  validate(): void;
+  toJSON(): unknown;
+}
+
+/** Renders every object of one app for one cluster; throws SpecError on a bad spec before building anything. */
 export function renderApp(app: AppDefinition, cluster: ClusterProfile): KubeObject[] {
-  void app;
-  void cluster;
-  throw new Error("not implemented yet");
+  const spec = app.spec({ tier: cluster.tier, cluster: cluster.name, domain: cluster.domain });
+  assertValidApp(spec, cluster, app.name);
+  const ctx: AppContext = { app: spec, cluster };
+  const models: (Model | undefined)[] = [
+    namespace(ctx),
+    resourceQuota(ctx),
+    limitRange(ctx),
+    ...rbacObjects(ctx),
+    ...(spec.configMaps ?? []).map((c) => configMap(ctx, c)),
+    ...(spec.secrets ?? []).map((s) => externalSecret(ctx, s)),
+    ...(spec.claims ?? []).map((c) => persistentVolumeClaim(ctx, c)),
+    ...spec.components.flatMap((w) =>
+      isService(w)
+        ? [
+            workloadObject(ctx, w),
+            ...services(ctx, w),
+            horizontalPodAutoscaler(ctx, w),
+            verticalPodAutoscaler(ctx, w),
+            podDisruptionBudget(ctx, w),
+            serviceMonitor(ctx, w),
+          ]
+        : [workloadObject(ctx, w)],
+    ),
+    ...(spec.ingresses ?? []).map((i) => ingress(ctx, i)),
+    ...baseNetworkPolicies(ctx),
+    ...spec.components.map((w) => componentNetworkPolicy(ctx, w)),
+    prometheusRule(ctx),
+  ];
+  return models
+    .filter((m): m is Model => m !== undefined)
+    .map((m) => {
+      // Schema check of every object against its kubernetes-models class before it can be written.
+      m.validate();
+      return JSON.parse(JSON.stringify(m.toJSON())) as KubeObject;
+    });
 }

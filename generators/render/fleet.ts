@@ -1,0 +1,55 @@
+import type { ClusterProfile } from "../fleet/types.js";
+import { fileName, toYaml } from "../output/yaml.js";
+import { SpecError, type SpecIssue } from "../spec/validate.js";
+import type { AppDefinition } from "../spec/types.js";
+import { renderApp } from "./app.js";
+
+/** Rendered files keyed by their path relative to clusters/, e.g. `prod/apps/kades/deployment-kades-api.yaml`. */
+export type RenderedTree = ReadonlyMap<string, string>;
+
+/**
+ * Renders the given clusters completely in memory. Every problem in every app
+ * is collected first, so one run reports them all; nothing is returned unless
+ * all of it rendered.
+ */
+export function renderFleet(clusters: readonly ClusterProfile[], apps: readonly AppDefinition[]): RenderedTree {
+  const files = new Map<string, string>();
+  const issues: SpecIssue[] = [];
+  for (const cluster of clusters) {
+    for (const appName of cluster.apps) {
+      const app = apps.find((a) => a.name === appName);
+      if (!app) {
+        issues.push({
+          app: appName,
+          cluster: cluster.name,
+          field: "clusters.apps",
+          value: appName,
+          problem: `cluster ${cluster.name} runs an app that does not exist`,
+          fix: `use one of: ${apps.map((a) => a.name).join(", ")}`,
+        });
+        continue;
+      }
+      try {
+        for (const object of renderApp(app, cluster)) {
+          const path = `${cluster.name}/apps/${app.name}/${fileName(object)}`;
+          if (files.has(path)) {
+            issues.push({
+              app: app.name,
+              cluster: cluster.name,
+              field: `${object.kind}/${object.metadata.name}`,
+              value: path,
+              problem: "two objects render to the same file",
+              fix: "give the objects distinct names",
+            });
+          }
+          files.set(path, toYaml(object, app.name, cluster.name));
+        }
+      } catch (error) {
+        if (error instanceof SpecError) issues.push(...error.issues);
+        else throw new Error(`apps/${app.name} (cluster ${cluster.name}): ${(error as Error).message}`, { cause: error });
+      }
+    }
+  }
+  if (issues.length > 0) throw new SpecError(issues);
+  return new Map([...files].sort(([a], [b]) => (a < b ? -1 : 1)));
+}
