@@ -196,13 +196,14 @@ describe("when rendering for prod", () => {
 
   it("should let a pod run the guide's health check against the service on 8000", () => {
     const policy = findObject(objects, "NetworkPolicy", `allow-${APP}`);
+    const ownPods = { podSelector: { matchLabels: deployment.spec.selector.matchLabels } };
+    expect(policy.spec.ingress).toContainEqual({ from: [ownPods], ports: [{ protocol: "TCP", port: 8000 }] });
+  });
+
+  it("should not put the log forwarder's port on the service", () => {
+    const service = findObject(objects, "Service", "iot-edge-anomaly-service");
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    const fromOwnPods = policy.spec.ingress.filter((r: any) =>
-      // eslint-disable-next-line @typescript-eslint/no-explicit-any
-      r.from.some((peer: any) => peer.podSelector?.matchLabels && !peer.namespaceSelector?.matchLabels?.["kubernetes.io/metadata.name"]?.startsWith("ingress")),
-    );
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    expect(fromOwnPods.flatMap((r: any) => r.ports.map((p: any) => p.port))).toContain(8000);
+    expect(service.spec.ports.map((p: any) => p.port)).not.toContain(2020);
   });
 
   describe("when reading the alert rules", () => {

@@ -167,6 +167,8 @@ function spec(ctx: RenderContext): AppSpec {
         },
         // "LoadBalancer: External access", "Headless: Service discovery"; the
         // LoadBalancer's cluster IP serves the guide's internal ClusterIP role.
+        // The metrics port stays on it because Prometheus scrapes this Service;
+        // loadBalancerSourceRanges keep it to the cluster's allowed networks.
         service: { type: "LoadBalancer", headless: true },
       },
       {

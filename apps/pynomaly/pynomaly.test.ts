@@ -198,6 +198,19 @@ describe("when rendering for prod", () => {
     expect(findObject(objects, "Service", `${API}-headless`).spec.clusterIP).toBe("None");
   });
 
+  it("should let the pods reach only the database and S3 outside the cluster", () => {
+    for (const c of [API, WORKER]) {
+      const np = findObject(objects, "NetworkPolicy", `allow-${c}`);
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      const ports = np.spec.egress.flatMap((r: any) => r.ports.map((p: any) => p.port)).sort((a: number, b: number) => a - b);
+      expect(ports, c).toEqual([443, 5432]);
+    }
+  });
+
+  it("should admit no traffic to the worker, which serves nothing", () => {
+    expect(findObject(objects, "NetworkPolicy", `allow-${WORKER}`).spec.ingress ?? []).toEqual([]);
+  });
+
   it("should give the worker no Service of its own", () => {
     const names = objects.filter((o) => o.kind === "Service").map((o) => o.metadata.name);
     expect(names.filter((n) => n.startsWith(WORKER))).toEqual([]);

@@ -4,20 +4,25 @@ import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { APPS } from "../../apps/index.js";
 import { CLUSTERS } from "../fleet/clusters.js";
-import { writeTree } from "../output/write.js";
-import { renderFleet } from "../render/fleet.js";
+import { generate } from "../generate.js";
 import { formatIssue, SpecError } from "../spec/validate.js";
 
 const REPO_ROOT = resolve(import.meta.dirname, "../..");
 
-export async function main(argv: readonly string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: [...argv],
-    options: {
-      cluster: { type: "string", multiple: true },
-      out: { type: "string", default: resolve(REPO_ROOT, "clusters") },
-    },
-  });
+async function main(argv: readonly string[]): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      options: {
+        cluster: { type: "string", multiple: true },
+        out: { type: "string", default: resolve(REPO_ROOT, "clusters") },
+      },
+    }));
+  } catch (error) {
+    console.error(`ERROR - ${(error as Error).message}; usage: npm run generate [-- --cluster NAME ...] [--out DIR]`);
+    return 2;
+  }
   const names = values.cluster;
   const unknown = (names ?? []).filter((n) => !CLUSTERS.some((c) => c.name === n));
   if (unknown.length > 0) {
@@ -25,21 +30,21 @@ export async function main(argv: readonly string[]): Promise<number> {
     return 2;
   }
   const clusters = names ? CLUSTERS.filter((c) => names.includes(c.name)) : CLUSTERS;
-  let tree;
+  const out = values.out as string;
+  let files: readonly string[];
   try {
-    tree = renderFleet(clusters, APPS);
+    files = await generate({ clusters, apps: APPS, out, ...(names ? { only: names } : {}) });
   } catch (error) {
     if (!(error instanceof SpecError)) throw error;
     for (const issue of error.issues) console.error(`ERROR - ${formatIssue(issue)}`);
-    console.error(`generation failed: ${error.issues.length} problem(s); ${values.out} left untouched`);
+    console.error(`generation failed: ${error.issues.length} problem(s); ${out} left untouched`);
     return 1;
   }
-  await writeTree(values.out as string, tree, names);
   for (const cluster of clusters) {
-    const count = [...tree.keys()].filter((p) => p.startsWith(`${cluster.name}/`)).length;
+    const count = files.filter((p) => p.startsWith(`${cluster.name}/`)).length;
     console.log(`INFO - ${cluster.name}: ${count} files (${cluster.apps.join(", ")})`);
   }
-  console.log(`INFO - wrote ${tree.size} files to ${values.out}`);
+  console.log(`INFO - wrote ${files.length} files to ${out}`);
   return 0;
 }
 

@@ -1,6 +1,7 @@
 import { LimitRange, ResourceQuota } from "kubernetes-models/v1";
 import { bytes, cpuMillis, formatBytes, formatCpu, roundUp } from "../quantity.js";
-import type { WorkloadSpec } from "../spec/types.js";
+import type { ServiceWorkloadSpec, WorkloadSpec } from "../spec/types.js";
+import { hasClientService, servicePorts } from "./networking.js";
 import { type AppContext, isService, meta } from "./context.js";
 import { type Amounts, effectiveResources, podAmounts, scale, sum } from "./resources.js";
 import { surgePods } from "./workload.js";
@@ -13,6 +14,8 @@ export interface WorstCase {
   readonly storage: number;
   readonly claims: number;
   readonly loadBalancers: number;
+  /** LoadBalancer Services allocate a node port per Service port. */
+  readonly nodePorts: number;
 }
 
 /** Most pods a workload runs at once: HPA maximum (or replicas) plus rollout surge; one for a Job. */
@@ -28,13 +31,17 @@ export function worstCase(ctx: AppContext): WorstCase {
   );
   const claims = (ctx.app.claims ?? []).map((c) => ({ size: bytes(c.size), count: 1 }));
   const volumes = [...templates, ...claims];
+  const balanced = ctx.app.components.filter(
+    (w): w is ServiceWorkloadSpec => isService(w) && hasClientService(w) && w.service !== undefined && w.service !== false && w.service.type === "LoadBalancer",
+  );
   return {
     requests: sum(perWorkload.map((p) => scale(p.amounts.requests, p.pods))),
     limits: sum(perWorkload.map((p) => scale(p.amounts.limits, p.pods))),
     pods: perWorkload.reduce((n, p) => n + p.pods, 0),
     storage: volumes.reduce((n, v) => n + v.size * v.count, 0),
     claims: volumes.reduce((n, v) => n + v.count, 0),
-    loadBalancers: ctx.app.components.filter((w) => isService(w) && w.service && w.service.type === "LoadBalancer").length,
+    loadBalancers: balanced.length,
+    nodePorts: balanced.reduce((n, w) => n + servicePorts(w).length, 0),
   };
 }
 
@@ -64,7 +71,7 @@ export function resourceQuota(ctx: AppContext): ResourceQuota {
       };
   hard["persistentvolumeclaims"] = String(worst.claims);
   hard["services.loadbalancers"] = String(worst.loadBalancers);
-  hard["services.nodeports"] = "0";
+  hard["services.nodeports"] = String(worst.nodePorts);
   return new ResourceQuota({ metadata: meta(ctx, `${ctx.app.namespace}-quota`), spec: { hard } });
 }
 

@@ -1,0 +1,48 @@
+import { execFile } from "node:child_process";
+import { mkdtemp, readdir } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { describe, expect, it } from "vitest";
+import { REPO_ROOT } from "../support/committed.js";
+
+const run = promisify(execFile);
+
+async function generateCli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, ["--import", "tsx", "generators/cli/generate.ts", ...args], {
+      cwd: REPO_ROOT,
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+describe("when the generate CLI renders one cluster into a directory", () => {
+  it("should write only that cluster and report its files", async () => {
+    const out = join(await mkdtemp(join(tmpdir(), "cli-")), "clusters");
+    const result = await generateCli("--cluster", "edge", "--out", out);
+    expect(result.stderr).toBe("");
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/INFO - edge: \d+ files \(iot-edge-anomaly\)/);
+    expect(await readdir(out)).toEqual(["edge"]);
+  });
+});
+
+describe("when the generate CLI is given an unknown cluster", () => {
+  it("should exit 2 and list the clusters of the fleet", async () => {
+    const result = await generateCli("--cluster", "moon");
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("ERROR - unknown cluster moon; the fleet has: dev, staging, prod, edge, kind");
+  });
+});
+
+describe("when the generate CLI is given an unknown flag", () => {
+  it("should exit 2 with the usage", async () => {
+    const result = await generateCli("--clusters", "dev");
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("usage: npm run generate");
+  });
+});
