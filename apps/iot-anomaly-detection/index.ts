@@ -153,9 +153,10 @@ export const iotAnomalyDetection: AppDefinition = {
       claims: [
         {
           name: MODEL_CLAIM,
-          // The guide's model-storage-pv: 10Gi, ReadWriteMany, fast-ssd.
+          // The guide's model-storage-pv: 10Gi, ReadWriteMany, fast-ssd. Development
+          // clusters only have node-local volumes, where ReadWriteMany never binds.
           size: "10Gi",
-          accessMode: "ReadWriteMany",
+          accessMode: byTier(ctx, { default: "ReadWriteMany", development: "ReadWriteOnce" }),
           storageClass: "fast",
           description: `Trained models (autoencoder.h5 and friends) shared by every ${API} pod at ${MODEL_PATH}`,
         },

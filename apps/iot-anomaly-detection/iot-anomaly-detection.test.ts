@@ -44,6 +44,7 @@ describe.each([
     minReplicas: 1,
     maxReplicas: 3,
     host: "api.anomaly-detection.dev.iot-fleet.internal",
+    accessMode: "ReadWriteOnce",
   },
   {
     cluster: "kind",
@@ -53,6 +54,7 @@ describe.each([
     minReplicas: 1,
     maxReplicas: 3,
     host: "api.anomaly-detection.kind.iot-fleet.internal",
+    accessMode: "ReadWriteOnce",
   },
   {
     cluster: "staging",
@@ -62,6 +64,7 @@ describe.each([
     minReplicas: 2,
     maxReplicas: 5,
     host: "api.anomaly-detection.staging.iot-fleet.internal",
+    accessMode: "ReadWriteMany",
   },
   {
     cluster: "prod",
@@ -71,8 +74,9 @@ describe.each([
     minReplicas: 3,
     maxReplicas: 10,
     host: "api.anomaly-detection.terragonlabs.com",
+    accessMode: "ReadWriteMany",
   },
-])("when rendering for $cluster", ({ cluster, environment, tag, replicas, minReplicas, maxReplicas, host }) => {
+])("when rendering for $cluster", ({ cluster, environment, tag, replicas, minReplicas, maxReplicas, host, accessMode }) => {
   const objects = renderedApp(APP, cluster) as Json[];
   const deployment = findObject(objects, "Deployment", API);
   const pod = deployment.spec.template.spec;
@@ -180,10 +184,10 @@ describe.each([
     });
   });
 
-  it("should claim 10Gi ReadWriteMany model storage and mount it at /app/models", () => {
+  it("should claim 10Gi model storage (ReadWriteMany where the cluster can share it) and mount it at /app/models", () => {
     const claim = findObject(objects, "PersistentVolumeClaim", "model-storage-pvc");
     expect(claim.spec.resources.requests.storage).toBe("10Gi");
-    expect(claim.spec.accessModes).toEqual(["ReadWriteMany"]);
+    expect(claim.spec.accessModes).toEqual([accessMode]);
     const { volume } = volumeFor(pod, api, "/app/models");
     expect(volume.persistentVolumeClaim.claimName).toBe("model-storage-pvc");
   });

@@ -169,7 +169,7 @@ describe("when rendering for prod", () => {
 
   it("should expose the service through a TLS ingress", () => {
     const ingress = findObject(objects, "Ingress", APP);
-    const host = "iot-edge-anomaly.iot.terragonlabs.com";
+    const host = "iot-edge-anomaly.terragonlabs.com";
     expect(ingress.spec.rules[0].host).toBe(host);
     expect(ingress.spec.tls[0].hosts).toContain(host);
     const backend = ingress.spec.rules[0].http.paths[0].backend.service;

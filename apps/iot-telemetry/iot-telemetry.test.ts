@@ -237,8 +237,8 @@ describe("when rendering for prod", () => {
   });
 
   describe.each([
-    { name: "ingestion-api", host: "api.iot.iot.terragonlabs.com" },
-    { name: "dashboard-api", host: "dashboard.iot.iot.terragonlabs.com" },
+    { name: "ingestion-api", host: "api.iot.terragonlabs.com" },
+    { name: "dashboard-api", host: "dashboard.iot.terragonlabs.com" },
   ])("ingress $name", ({ name, host }) => {
     it("should route the cluster's host to the service's HTTP port", () => {
       const ingress = findObject(objects, "Ingress", name);

@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import { prod } from "../../generators/fleet/clusters.js";
 import type { KubeObject } from "../../generators/render/app.js";
 import { findContainer, findObject, renderedApp } from "../../test/support/rendered.js";
 
@@ -174,14 +175,14 @@ describe("when rendering for prod", () => {
     it("should be reachable through the ingress controller", () => {
       const ingress = findObject(objects, "Ingress", "kades-api");
       const rule = ingress.spec.rules[0];
-      expect(rule.host).toBe("kades.iot.terragonlabs.com");
+      expect(rule.host).toBe(`kades.${prod.domain}`);
       expect(rule.http.paths[0].backend.service).toEqual({ name: "kades-api", port: { name: "http" } });
     });
 
     it("should route websocket clients through the ingress controller to the websocket port", () => {
       const ingress = findObject(objects, "Ingress", "kades-api-websocket");
       const rule = ingress.spec.rules[0];
-      expect(rule.host).toBe("kades-ws.iot.terragonlabs.com");
+      expect(rule.host).toBe(`kades-ws.${prod.domain}`);
       expect(rule.http.paths[0].backend.service).toEqual({ name: "kades-api", port: { name: "websocket" } });
     });
   });

@@ -90,7 +90,7 @@ describe.each(TIERS)("when rendering for $cluster", ({ cluster, namespace, env, 
 
   it("should expose the API through the ingress controller with TLS", () => {
     const ing = findObject(objects, "Ingress", "pynomaly-detection-ingress");
-    const domain = { dev: "dev.iot-fleet.internal", staging: "staging.iot-fleet.internal", prod: "iot.terragonlabs.com", kind: "kind.iot-fleet.internal" }[cluster];
+    const domain = { dev: "dev.iot-fleet.internal", staging: "staging.iot-fleet.internal", prod: "terragonlabs.com", kind: "kind.iot-fleet.internal" }[cluster];
     expect(ing.spec.rules[0].host).toBe(`pynomaly.${domain}`);
     expect(ing.spec.rules[0].http.paths[0].backend.service.name).toBe(API);
     expect(ing.spec.tls[0].hosts).toContain(`pynomaly.${domain}`);

@@ -17,8 +17,14 @@ export interface RedisProps {
   readonly resources: ResourcesSpec;
   /** Persistent data; without it Redis keeps its data on a size-limited emptyDir (cache only). */
   readonly persistence?: { readonly size: string; readonly storageClass?: StorageClassRole };
-  /** Component names that use Redis; they are the only pods the NetworkPolicy lets in. */
+  /** What the app uses this Redis for (shown on the StatefulSet). */
   readonly description: string;
+  /**
+   * Evict keys once Redis holds this share of its memory limit, so a cache stays
+   * under the limit instead of being OOM-killed. Read from the limit at start,
+   * so it follows any cluster cap. @default 0.75
+   */
+  readonly maxMemoryShare?: number;
 }
 
 const PORT = 6379;
@@ -30,7 +36,10 @@ export function redis(props: RedisProps): Datastore {
   const headless = `${name}-headless`;
   const secret = `${name}-auth`;
   const image = { registry: "docker.io", repository: "library/redis", tag: props.tag };
-  const common = `--port ${PORT} --dir /data --requirepass "$REDIS_PASSWORD" --masterauth "$REDIS_PASSWORD" --protected-mode no`;
+  const share = Math.round((props.maxMemoryShare ?? 0.75) * 100);
+  const common =
+    `--port ${PORT} --dir /data --requirepass "$REDIS_PASSWORD" --masterauth "$REDIS_PASSWORD" --protected-mode no ` +
+    `--maxmemory "$((MEMORY_LIMIT_BYTES * ${share} / 100))" --maxmemory-policy allkeys-lru`;
   const startup =
     props.mode === "cluster"
       ? `exec redis-server ${common} --appendonly yes --cluster-enabled yes --cluster-config-file /data/nodes.conf ` +
@@ -53,7 +62,7 @@ export function redis(props: RedisProps): Datastore {
       ...(props.mode === "cluster" ? [{ name: "cluster-bus", containerPort: PORT + 10000 }] : []),
     ],
     resources: props.resources,
-    env: { REDIS_PASSWORD: { secret, key: "password" } },
+    env: { REDIS_PASSWORD: { secret, key: "password" }, MEMORY_LIMIT_BYTES: { resourceField: "limits.memory" } },
     probes: {
       liveness: { exec: { command: healthcheck }, initialDelaySeconds: 15, periodSeconds: 10, timeoutSeconds: 5 },
       readiness: { exec: { command: healthcheck }, initialDelaySeconds: 5, periodSeconds: 5, timeoutSeconds: 5 },

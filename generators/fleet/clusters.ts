@@ -21,6 +21,8 @@ export const dev: ClusterProfile = {
   clusterIssuer: "selfsigned",
   secretStore: "fleet-secrets",
   storageClasses: { standard: "standard", fast: "standard" },
+  // Node-local volumes: one node at a time.
+  readWriteMany: [],
   loadBalancerSourceRanges: ["10.0.0.0/8"],
   externalNetworks: {
     "kubernetes-api": ["10.0.0.1/32"],
@@ -38,13 +40,15 @@ export const staging: ClusterProfile = {
   nodePools: [{ ...STANDARD_POOL, count: 4, cpu: "8", memory: "32Gi" }],
   clusterIssuer: "letsencrypt-staging",
   storageClasses: { standard: "standard", fast: "fast-ssd" },
+  // Network-attached classes (the IoT API guide's fast-ssd is NFS-backed).
+  readWriteMany: ["standard", "fast"],
 };
 
 export const prod: ClusterProfile = {
   ...staging,
   name: "prod",
   tier: "production",
-  domain: "iot.terragonlabs.com",
+  domain: "terragonlabs.com",
   nodePools: [
     { ...STANDARD_POOL, count: 3, cpu: "8", memory: "32Gi" },
     {

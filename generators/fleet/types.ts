@@ -40,6 +40,8 @@ export interface ClusterProfile {
   /** external-secrets ClusterSecretStore every ExternalSecret reads from. */
   readonly secretStore: string;
   readonly storageClasses: Readonly<Record<StorageClassRole, string>>;
+  /** Storage class roles whose class lets pods on different nodes mount a volume read-write (ReadWriteMany). */
+  readonly readWriteMany: readonly StorageClassRole[];
   /** CIDRs allowed to reach LoadBalancer Services. */
   readonly loadBalancerSourceRanges: readonly string[];
   /** Named networks outside the cluster that components may connect to. */

@@ -45,7 +45,17 @@ function envVars(container: ContainerSpec): IEnvVar[] {
     if (typeof value === "string") return { name, value };
     if ("secret" in value) return { name, valueFrom: { secretKeyRef: { name: value.secret, key: value.key } } };
     if ("configMap" in value) return { name, valueFrom: { configMapKeyRef: { name: value.configMap, key: value.key } } };
-    return { name, valueFrom: { fieldRef: { fieldPath: value.fieldPath } } };
+    if ("fieldPath" in value) return { name, valueFrom: { fieldRef: { fieldPath: value.fieldPath } } };
+    return {
+      name,
+      valueFrom: {
+        resourceFieldRef: {
+          containerName: container.name,
+          resource: value.resourceField,
+          ...(value.divisor ? { divisor: value.divisor } : {}),
+        },
+      },
+    };
   });
 }
 
@@ -148,7 +158,8 @@ export function podTemplate(ctx: AppContext, workload: WorkloadSpec): IPodTempla
     .map(([name, source]) => volume(name, source));
   return {
     metadata: {
-      labels: { ...selectorLabels(ctx, workload.name) },
+      // `app` keeps the guides' `kubectl ... -l app=<name>` commands working; it is not part of any selector.
+      labels: { ...selectorLabels(ctx, workload.name), app: workload.name },
       ...(checksum ? { annotations: { "checksum/config": checksum } } : {}),
     },
     spec: {

@@ -82,7 +82,9 @@ export type EnvValue =
   | string
   | { readonly secret: string; readonly key: string }
   | { readonly configMap: string; readonly key: string }
-  | { readonly fieldPath: string };
+  | { readonly fieldPath: string }
+  /** The container's own request or limit, e.g. to size a heap or cache to the memory limit after any cluster cap. */
+  | { readonly resourceField: "limits.memory" | "limits.cpu" | "requests.memory" | "requests.cpu"; readonly divisor?: Quantity };
 
 export type VolumeSource =
   /** A PVC declared in `AppSpec.claims`. */
@@ -177,7 +179,7 @@ export interface ServiceSpec {
   readonly type?: "ClusterIP" | "LoadBalancer";
   /** Also render a headless Service `<name>-headless` (StatefulSets always get one as their governing service). @default false */
   readonly headless?: boolean;
-  /** Ports exposed on the Service, by name. @default every port of the main container */
+  /** Ports exposed on the Service, by name. @default every port of the pod (main container and sidecars) */
   readonly ports?: readonly string[];
   /** StatefulSet only: the client Service selects pod 0, the primary that takes writes. @default false */
   readonly primaryOnly?: boolean;

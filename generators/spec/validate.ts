@@ -7,6 +7,7 @@ import type {
   ProbeSpec,
   ResourcesSpec,
   ServiceWorkloadSpec,
+  StorageClassRole,
   WorkloadSpec,
 } from "./types.js";
 
@@ -72,6 +73,7 @@ export function validateApp(spec: AppSpec, cluster: ClusterProfile, expectedName
 
   for (const claim of spec.claims ?? []) {
     checkQuantity(report, `claims[${claim.name}].size`, claim.size, "storage");
+    checkAccessMode(report, `claims[${claim.name}].accessMode`, claim, cluster);
   }
 
   for (const w of spec.components) {
@@ -240,6 +242,23 @@ function checkServiceWorkload(report: Report, at: string, w: ServiceWorkloadSpec
     if (!inService.includes(p.name)) {
       report(`${at}.ports[${p.name}].metrics`, true, "a metrics port must be on the component's Service for Prometheus to scrape it", "add the port to service.ports or keep the Service");
     }
+  }
+}
+
+function checkAccessMode(
+  report: Report,
+  field: string,
+  claim: { readonly accessMode?: string; readonly storageClass?: StorageClassRole },
+  cluster: ClusterProfile,
+): void {
+  const role = claim.storageClass ?? "standard";
+  if (claim.accessMode === "ReadWriteMany" && !cluster.readWriteMany.includes(role)) {
+    report(
+      field,
+      claim.accessMode,
+      `storage class "${cluster.storageClasses[role]}" (role ${role}) of cluster ${cluster.name} cannot mount a volume read-write on several nodes, so the claim would stay Pending`,
+      'use byTier to choose "ReadWriteOnce" on this tier, or a storage class role the profile lists in readWriteMany',
+    );
   }
 }
 

@@ -112,6 +112,11 @@ describe.each<[string, Mutation, { field: string; value: unknown; problem: RegEx
     { field: "ingresses[api].port", value: "admin", problem: /not a Service port of api/, fix: /http, metrics/ },
   ],
   [
+    "a shared claim on a cluster whose volumes are node-local",
+    (spec) => ({ ...spec, claims: [{ name: "models", size: "5Gi", accessMode: "ReadWriteMany", description: "models" }] }),
+    { field: "claims[models].accessMode", value: "ReadWriteMany", problem: /cannot mount a volume read-write on several nodes/, fix: /ReadWriteOnce/ },
+  ],
+  [
     "an alert without a valid duration",
     (spec) => ({ ...spec, alerts: spec.alerts.map((a) => ({ ...a, for: "five minutes" })) }),
     { field: "alerts[SampleDown].for", value: "five minutes", problem: /not a Prometheus duration/, fix: /5m/ },
