@@ -16,6 +16,7 @@ export const dev: ClusterProfile = {
   domain: "dev.iot-fleet.internal",
   nodePools: [{ ...STANDARD_POOL, count: 3, cpu: "8", memory: "32Gi" }],
   defaultPool: "standard",
+  platformReserve: { cpu: "4", memory: "12Gi" },
   apps: ALL_APPS,
   ingressClass: "nginx",
   clusterIssuer: "selfsigned",
@@ -37,7 +38,8 @@ export const staging: ClusterProfile = {
   name: "staging",
   tier: "staging",
   domain: "staging.iot-fleet.internal",
-  nodePools: [{ ...STANDARD_POOL, count: 4, cpu: "8", memory: "32Gi" }],
+  // The cluster autoscaler adds nodes when HPAs scale out.
+  nodePools: [{ ...STANDARD_POOL, count: 4, maxCount: 6, cpu: "8", memory: "32Gi" }],
   clusterIssuer: "letsencrypt-staging",
   storageClasses: { standard: "standard", fast: "fast-ssd" },
   // Network-attached classes (the IoT API guide's fast-ssd is NFS-backed).
@@ -49,11 +51,14 @@ export const prod: ClusterProfile = {
   name: "prod",
   tier: "production",
   domain: "terragonlabs.com",
+  // The seeds' minimum (3 + 2 nodes) is the normal size; the cluster autoscaler
+  // grows each pool to its maxCount so every HPA can reach its maximum.
   nodePools: [
-    { ...STANDARD_POOL, count: 3, cpu: "8", memory: "32Gi" },
+    { ...STANDARD_POOL, count: 3, maxCount: 8, cpu: "8", memory: "32Gi" },
     {
       name: "analytics",
       count: 2,
+      maxCount: 4,
       cpu: "16",
       memory: "64Gi",
       arch: "amd64",
@@ -62,6 +67,7 @@ export const prod: ClusterProfile = {
     },
   ],
   clusterIssuer: "letsencrypt-prod",
+  platformReserve: { cpu: "8", memory: "24Gi" },
   loadBalancerSourceRanges: ["203.0.113.0/24"],
   externalNetworks: {
     "kubernetes-api": ["10.100.0.1/32"],
@@ -88,6 +94,7 @@ export const edge: ClusterProfile = {
     },
   ],
   defaultPool: "raspberry-pi",
+  platformReserve: { cpu: "2", memory: "4Gi" },
   apps: ["iot-edge-anomaly"],
   storageClasses: { standard: "local-path", fast: "local-path" },
 };
@@ -98,6 +105,7 @@ export const kind: ClusterProfile = {
   name: "kind",
   domain: "kind.iot-fleet.internal",
   nodePools: [{ ...STANDARD_POOL, count: 2, cpu: "4", memory: "8Gi" }],
+  platformReserve: { cpu: "2", memory: "4Gi" },
   storageClasses: { standard: "standard", fast: "standard" },
   // kind's control plane is a container on the Docker network "kind".
   externalNetworks: { ...dev.externalNetworks, "kubernetes-api": ["172.18.0.0/16"] },

@@ -1,4 +1,4 @@
-import type { Quantity, ResourcesSpec, StorageClassRole, Tier } from "../spec/types.js";
+import type { Quantity, ResourceAmounts, ResourcesSpec, StorageClassRole, Tier } from "../spec/types.js";
 
 export interface Taint {
   readonly key: string;
@@ -9,7 +9,10 @@ export interface Taint {
 /** A group of identical nodes. Pods placed on it select `selector` and tolerate its taints. */
 export interface NodePool {
   readonly name: string;
+  /** Nodes the pool runs normally. */
   readonly count: number;
+  /** Most nodes the cluster autoscaler may grow the pool to. @default count */
+  readonly maxCount?: number;
   /** Allocatable CPU per node. */
   readonly cpu: Quantity;
   /** Allocatable memory per node. */
@@ -46,6 +49,8 @@ export interface ClusterProfile {
   readonly loadBalancerSourceRanges: readonly string[];
   /** Named networks outside the cluster that components may connect to. */
   readonly externalNetworks: Readonly<Record<string, readonly string[]>>;
+  /** Requests kept free of app quotas for system pods and platform add-ons (Argo CD, ingress, monitoring, ...). */
+  readonly platformReserve: ResourceAmounts;
   /** Upper bound on every container's requests and limits (small test clusters). */
   readonly resourceCap?: ResourcesSpec;
 }

@@ -2,7 +2,8 @@ import type { ClusterProfile } from "../fleet/types.js";
 import { fileName, toYaml } from "../output/yaml.js";
 import { SpecError, type SpecIssue } from "../spec/validate.js";
 import type { AppDefinition } from "../spec/types.js";
-import { renderApp } from "./app.js";
+import { capacityIssues } from "../fleet/capacity.js";
+import { type KubeObject, renderApp } from "./app.js";
 
 /** Rendered files keyed by their path relative to clusters/, e.g. `prod/apps/kades/deployment-kades-api.yaml`. */
 export type RenderedTree = ReadonlyMap<string, string>;
@@ -16,6 +17,7 @@ export function renderFleet(clusters: readonly ClusterProfile[], apps: readonly 
   const files = new Map<string, string>();
   const issues: SpecIssue[] = [];
   for (const cluster of clusters) {
+    const rendered: KubeObject[] = [];
     for (const appName of cluster.apps) {
       const app = apps.find((a) => a.name === appName);
       if (!app) {
@@ -31,6 +33,7 @@ export function renderFleet(clusters: readonly ClusterProfile[], apps: readonly 
       }
       try {
         for (const object of renderApp(app, cluster)) {
+          rendered.push(object);
           const path = `${cluster.name}/apps/${app.name}/${fileName(object)}`;
           if (files.has(path)) {
             issues.push({
@@ -49,6 +52,7 @@ export function renderFleet(clusters: readonly ClusterProfile[], apps: readonly 
         else throw new Error(`apps/${app.name} (cluster ${cluster.name}): ${(error as Error).message}`, { cause: error });
       }
     }
+    issues.push(...capacityIssues(cluster, rendered));
   }
   if (issues.length > 0) throw new SpecError(issues);
   return new Map([...files].sort(([a], [b]) => (a < b ? -1 : 1)));

@@ -13,6 +13,7 @@ import type {
 
 /** One thing wrong with a spec: where, what value, why, and how to fix it. */
 export interface SpecIssue {
+  /** The app at fault, or "*" for a problem of the cluster profile itself. */
   readonly app: string;
   readonly cluster: string;
   readonly field: string;
@@ -22,8 +23,9 @@ export interface SpecIssue {
 }
 
 export function formatIssue(issue: SpecIssue): string {
+  const where = issue.app === "*" ? `generators/fleet/clusters.ts (cluster ${issue.cluster})` : `apps/${issue.app} (cluster ${issue.cluster})`;
   return (
-    `apps/${issue.app} (cluster ${issue.cluster}): ${issue.field} = ${JSON.stringify(issue.value)}: ` +
+    `${where}: ${issue.field} = ${JSON.stringify(issue.value)}: ` +
     `${issue.problem}; ${issue.fix}`
   );
 }

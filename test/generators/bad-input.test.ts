@@ -162,6 +162,36 @@ describe("when a cluster runs an app that does not exist", () => {
   });
 });
 
+describe("when a cluster's pools cannot hold the quotas of its apps", () => {
+  it("should name the cluster, what is needed and what is there", () => {
+    const small = {
+      ...clusterRunning("sample"),
+      nodePools: [{ name: "standard", count: 1, cpu: "1", memory: "64Gi", arch: "amd64" as const, selector: {} }],
+      platformReserve: { cpu: "500m", memory: "1Gi" },
+    };
+    try {
+      renderFleet([small], [defineApp(sampleSpec())]);
+      expect.unreachable();
+    } catch (error) {
+      const issues = (error as SpecError).issues;
+      expect(issues).toHaveLength(1);
+      // api: (4 HPA max + 1 surge) x 100m + cache: 1 x 100m = 600m, rounded up to the 250m step = 750m, plus the 500m reserve.
+      expect(formatIssue(issues[0] as SpecIssue)).toBe(
+        'generators/fleet/clusters.ts (cluster test): nodePools (cpu) = "1": the apps\' quota requests plus the platform reserve need 1250m cpu, more than the pools offer at their maximum size; raise a pool\'s count or maxCount, or lower replicas, HPA maximums or requests in the apps',
+      );
+    }
+  });
+
+  it("should count the pools at their autoscaling maximum", () => {
+    const growable = {
+      ...clusterRunning("sample"),
+      nodePools: [{ name: "standard", count: 1, maxCount: 2, cpu: "1", memory: "64Gi", arch: "amd64" as const, selector: {} }],
+      platformReserve: { cpu: "500m", memory: "1Gi" },
+    };
+    expect(() => renderFleet([growable], [defineApp(sampleSpec())])).not.toThrow();
+  });
+});
+
 describe("when several apps are broken at once", () => {
   it("should report every problem in one run", () => {
     const broken = withComponent("cache", (w) => ({ ...w, replicas: 0, image: { ...w.image, tag: "latest" } }))(sampleSpec());
