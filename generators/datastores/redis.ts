@@ -91,7 +91,12 @@ export function redis(props: RedisProps): Datastore {
   };
 }
 
-/** Forms the cluster once every node answers; a no-op when the cluster is already formed. */
+/**
+ * Forms the cluster once every node answers; a no-op when it is already formed.
+ * CLUSTER MEET takes IP addresses only, so each node is asked for its own
+ * address (`laddr` of CLIENT INFO) instead of resolving names with tools the
+ * image may lack. Nodes then announce their hostnames to clients.
+ */
 function clusterInitJob(
   name: string,
   headless: string,
@@ -99,13 +104,19 @@ function clusterInitJob(
   props: RedisProps,
   image: WorkloadSpec["image"],
 ): WorkloadSpec {
-  const nodes = Array.from({ length: props.replicas }, (_, i) => `${name}-${i}.${headless}:${PORT}`).join(" ");
+  const hosts = Array.from({ length: props.replicas }, (_, i) => `${name}-${i}.${headless}`).join(" ");
   const cli = 'redis-cli -a "$REDIS_PASSWORD" --no-auth-warning';
   const script = [
     "set -eu",
-    `for node in ${nodes}; do until ${cli} -h "\${node%:*}" ping | grep -q PONG; do sleep 2; done; done`,
+    'addresses=""',
+    `for host in ${hosts}; do`,
+    `  until ${cli} -h "$host" ping | grep -q PONG; do echo "waiting for $host"; sleep 2; done`,
+    `  address="$(${cli} -h "$host" client info | sed -n 's/.* laddr=\\([^ ]*\\) .*/\\1/p')"`,
+    '  [ -n "$address" ] || { echo "cannot read the address of $host" >&2; exit 1; }',
+    '  addresses="$addresses $address"',
+    "done",
     `if ${cli} -h ${name}-0.${headless} cluster info | grep -q cluster_state:ok; then echo "cluster already formed"; exit 0; fi`,
-    `${cli} --cluster create ${nodes} --cluster-replicas ${props.clusterReplicas ?? 1} --cluster-yes`,
+    `${cli} --cluster create $addresses --cluster-replicas ${props.clusterReplicas ?? 1} --cluster-yes`,
   ].join("\n");
   return {
     kind: "Job",
