@@ -1,6 +1,7 @@
 import type { ClusterProfile } from "./fleet/types.js";
 import { writeTree } from "./output/write.js";
 import { renderFleet } from "./render/fleet.js";
+import { renderRunbooks } from "./render/runbooks.js";
 import type { AppDefinition } from "./spec/types.js";
 
 export interface GenerateOptions {
@@ -10,6 +11,10 @@ export interface GenerateOptions {
   readonly out: string;
   /** Replace only these cluster directories; the rest of `out` stays as it is. @default all of `out` */
   readonly only?: readonly string[];
+  /** Every cluster of the fleet, for the runbooks when `clusters` is a subset. @default clusters */
+  readonly fleet?: readonly ClusterProfile[];
+  /** Where the alert runbooks go (docs/runbooks/). @default not written */
+  readonly runbooksOut?: string;
 }
 
 /**
@@ -18,6 +23,13 @@ export interface GenerateOptions {
  */
 export async function generate(options: GenerateOptions): Promise<readonly string[]> {
   const tree = renderFleet(options.clusters, options.apps);
+  const runbooks = options.runbooksOut ? renderRunbooks(fleetOf(options), options.apps) : undefined;
   await writeTree(options.out, tree, options.only);
+  if (options.runbooksOut && runbooks) await writeTree(options.runbooksOut, runbooks);
   return [...tree.keys()];
+}
+
+/** Runbooks always describe every cluster, even when only some are re-rendered. */
+function fleetOf(options: GenerateOptions): readonly ClusterProfile[] {
+  return options.fleet ?? options.clusters;
 }

@@ -1,5 +1,6 @@
-// `npm run generate [-- --cluster NAME ...] [--out DIR]`: renders the fleet into
-// clusters/<cluster>/, all or nothing.
+// `npm run generate [-- --cluster NAME ...] [--out DIR] [--runbooks DIR]`: renders
+// the fleet into clusters/<cluster>/ and the alert runbooks into docs/runbooks/,
+// all or nothing.
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { APPS } from "../../apps/index.js";
@@ -17,10 +18,11 @@ async function main(argv: readonly string[]): Promise<number> {
       options: {
         cluster: { type: "string", multiple: true },
         out: { type: "string", default: resolve(REPO_ROOT, "clusters") },
+        runbooks: { type: "string", default: resolve(REPO_ROOT, "docs/runbooks") },
       },
     }));
   } catch (error) {
-    console.error(`ERROR - ${(error as Error).message}; usage: npm run generate [-- --cluster NAME ...] [--out DIR]`);
+    console.error(`ERROR - ${(error as Error).message}; usage: npm run generate [-- --cluster NAME ...] [--out DIR] [--runbooks DIR]`);
     return 2;
   }
   const names = values.cluster;
@@ -33,7 +35,14 @@ async function main(argv: readonly string[]): Promise<number> {
   const out = values.out as string;
   let files: readonly string[];
   try {
-    files = await generate({ clusters, apps: APPS, out, ...(names ? { only: names } : {}) });
+    files = await generate({
+      clusters,
+      fleet: CLUSTERS,
+      apps: APPS,
+      out,
+      runbooksOut: values.runbooks as string,
+      ...(names ? { only: names } : {}),
+    });
   } catch (error) {
     if (!(error instanceof SpecError)) throw error;
     for (const issue of error.issues) console.error(`ERROR - ${formatIssue(issue)}`);
@@ -44,7 +53,7 @@ async function main(argv: readonly string[]): Promise<number> {
     const count = files.filter((p) => p.startsWith(`${cluster.name}/`)).length;
     console.log(`INFO - ${cluster.name}: ${count} files (${cluster.apps.join(", ")})`);
   }
-  console.log(`INFO - wrote ${files.length} files to ${out}`);
+  console.log(`INFO - wrote ${files.length} files to ${out} and the runbooks to ${values.runbooks}`);
   return 0;
 }
 

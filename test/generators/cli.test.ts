@@ -22,12 +22,22 @@ async function generateCli(...args: string[]): Promise<{ code: number; stdout: s
 
 describe("when the generate CLI renders one cluster into a directory", () => {
   it("should write only that cluster and report its files", async () => {
-    const out = join(await mkdtemp(join(tmpdir(), "cli-")), "clusters");
-    const result = await generateCli("--cluster", "edge", "--out", out);
+    const root = await mkdtemp(join(tmpdir(), "cli-"));
+    const out = join(root, "clusters");
+    const runbooks = join(root, "runbooks");
+    const result = await generateCli("--cluster", "edge", "--out", out, "--runbooks", runbooks);
     expect(result.stderr).toBe("");
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/INFO - edge: \d+ files \(iot-edge-anomaly\)/);
     expect(await readdir(out)).toEqual(["edge"]);
+    // Runbooks cover the whole fleet even when one cluster is rendered.
+    expect((await readdir(runbooks)).sort()).toEqual([
+      "iot-anomaly-detection.md",
+      "iot-edge-anomaly.md",
+      "iot-telemetry.md",
+      "kades.md",
+      "pynomaly.md",
+    ]);
   });
 });
 

@@ -3,7 +3,8 @@ import { APPS } from "../../apps/index.js";
 import { CLUSTERS } from "../../generators/fleet/clusters.js";
 import { diffTrees, readTree } from "../../generators/output/write.js";
 import { renderFleet } from "../../generators/render/fleet.js";
-import { CLUSTERS_DIR } from "../support/committed.js";
+import { renderRunbooks } from "../../generators/render/runbooks.js";
+import { CLUSTERS_DIR, RUNBOOKS_DIR } from "../support/committed.js";
 
 /** The staleness gate's message: what differs and the one command that fixes it. */
 export function driftReport(diff: ReturnType<typeof diffTrees>): string {
@@ -22,6 +23,14 @@ describe("when comparing committed clusters/ with a fresh render", () => {
     const diff = diffTrees(expected, actual);
     const stale = diff.changed.length + diff.missing.length + diff.extra.length;
     expect(stale, driftReport(diff)).toBe(0);
+  });
+});
+
+describe("when comparing committed docs/runbooks/ with a fresh render", () => {
+  it("should find no changed, missing or extra runbook", async () => {
+    const diff = diffTrees(renderRunbooks(CLUSTERS, APPS), await readTree(RUNBOOKS_DIR));
+    const stale = diff.changed.length + diff.missing.length + diff.extra.length;
+    expect(stale, driftReport(diff).replaceAll("clusters/", "docs/runbooks/")).toBe(0);
   });
 });
 

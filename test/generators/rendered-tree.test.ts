@@ -60,6 +60,30 @@ describe("when reading the committed clusters", () => {
   });
 });
 
+describe("when following the runbook_url of every alert", () => {
+  it("should land on a heading of a committed runbook", async () => {
+    const { readTree } = await import("../../generators/output/write.js");
+    const { RUNBOOKS_DIR } = await import("../support/committed.js");
+    const runbooks = await readTree(RUNBOOKS_DIR);
+    const anchors = (text: string): string[] =>
+      [...text.matchAll(/^## (\S+)$/gm)].map((m) => (m[1] as string).toLowerCase());
+    const broken: string[] = [];
+    let checked = 0;
+    for (const d of documents.filter((doc) => doc.object.kind === "PrometheusRule")) {
+      for (const rule of (d.object as Json).spec.groups.flatMap((g: Json) => g.rules)) {
+        checked++;
+        const match = /\/docs\/runbooks\/([^/#]+)#(.+)$/.exec(rule.annotations?.runbook_url ?? "");
+        const book = match ? runbooks.get(match[1] as string) : undefined;
+        if (!match || !book || !anchors(book).includes(match[2] as string)) {
+          broken.push(`${d.path} ${rule.alert}: ${rule.annotations?.runbook_url}`);
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(0);
+    expect(broken).toEqual([]);
+  });
+});
+
 describe("when checking every app namespace", () => {
   const namespacesPerCluster = (): Map<string, KubeObject[]> => {
     const groups = new Map<string, KubeObject[]>();

@@ -5,6 +5,7 @@ import type { KubeObject } from "../../generators/render/app.js";
 
 export const REPO_ROOT = resolve(import.meta.dirname, "../..");
 export const CLUSTERS_DIR = resolve(REPO_ROOT, "clusters");
+export const RUNBOOKS_DIR = resolve(REPO_ROOT, "docs/runbooks");
 
 export interface CommittedDocument {
   readonly path: string;
