@@ -10,7 +10,6 @@ import type {
   RenderContext,
   ResourcesSpec,
   ServiceWorkloadSpec,
-  WorkloadSpec,
 } from "../../generators/spec/types.js";
 
 // IoT Telemetry (seed 002): two FastAPI services and two Kafka consumers
@@ -154,21 +153,10 @@ export const iotTelemetry: AppDefinition = {
         production: { requests: { cpu: "500m", memory: "2Gi" }, limits: { cpu: "2", memory: "2Gi" } },
       }),
       storage: { size: byTier(ctx, { default: "10Gi", development: "5Gi", production: "50Gi" }) },
+      // Topics are auto-created by the producers: enough partitions for the aggregator's 5 consumers.
+      partitions: 6,
       description: "Kafka broker and KRaft controller carrying raw telemetry and alerts between the services",
     });
-    // Topics are auto-created by the producers: give them enough partitions for the
-    // aggregator's maximum of 5 consumers and, with 3 brokers, 3 copies of every record.
-    const kafkaComponents = kafkaStore.components.map(
-      (c): WorkloadSpec => ({
-        ...c,
-        env: {
-          ...c.env,
-          KAFKA_NUM_PARTITIONS: "6",
-          KAFKA_DEFAULT_REPLICATION_FACTOR: String(brokers),
-          KAFKA_MIN_INSYNC_REPLICAS: String(Math.max(1, brokers - 1)),
-        },
-      }),
-    );
 
     const mongoStore = mongodb({
       tag: "7.0.14",
@@ -257,7 +245,7 @@ export const iotTelemetry: AppDefinition = {
       title: "IoT Telemetry",
       seed: "002_8776faa3f539fbc4.txt",
       namespace: NAMESPACE,
-      components: [...kafkaComponents, ...mongoStore.components, ingestionApi, aggregatorWorker, alertsWorker, dashboardApi],
+      components: [...kafkaStore.components, ...mongoStore.components, ingestionApi, aggregatorWorker, alertsWorker, dashboardApi],
       configMaps: [
         ...kafkaStore.configMaps,
         ...mongoStore.configMaps,

@@ -9,6 +9,8 @@ export interface KafkaProps {
   /** Brokers; each is also a KRaft controller (combined mode). */
   readonly replicas: number;
   readonly resources: ResourcesSpec;
+  /** Partitions of auto-created topics: at least the most consumers of any group. @default 6 */
+  readonly partitions?: number;
   /** JVM heap, kept well under the memory limit. */
   readonly heap: string;
   readonly storage: { readonly size: string; readonly storageClass?: StorageClassRole };
@@ -63,6 +65,10 @@ export function kafka(props: KafkaProps): Datastore {
       KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR: String(replication),
       KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR: String(replication),
       KAFKA_TRANSACTION_STATE_LOG_MIN_ISR: String(Math.max(1, replication - 1)),
+      // Auto-created topics get a copy on every broker (up to 3) and survive the loss of one.
+      KAFKA_NUM_PARTITIONS: String(props.partitions ?? 6),
+      KAFKA_DEFAULT_REPLICATION_FACTOR: String(replication),
+      KAFKA_MIN_INSYNC_REPLICAS: String(Math.max(1, replication - 1)),
       KAFKA_HEAP_OPTS: `-Xms${props.heap} -Xmx${props.heap}`,
     },
     probes: {

@@ -37,6 +37,8 @@ export function timescaledb(props: TimescaleProps): Datastore {
     ORDINAL,
     `if [ "$ORDINAL" != 0 ] && [ ! -s "${PGDATA}/PG_VERSION" ]; then`,
     `  until pg_isready -h ${name}-0.${headless} -p ${PORT}; do sleep 2; done`,
+    // No PG_VERSION means no usable cluster: clear what an interrupted clone left behind.
+    `  rm -rf ${PGDATA}`,
     `  PGPASSWORD="$POSTGRES_PASSWORD" pg_basebackup -h ${name}-0.${headless} -p ${PORT} -U postgres -D ${PGDATA} -R -X stream`,
     "fi",
   ].join("\n");
