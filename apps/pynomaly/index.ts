@@ -31,7 +31,7 @@ function envName(tier: Tier): string {
   return tier === "production" || tier === "staging" ? tier : "development";
 }
 
-/** Memory limit in GiB per tier, shared by the container limit and PYNOMALY_MEMORY_LIMIT_GB so they cannot drift. */
+/** Memory limit in GiB per tier. */
 function memoryLimitGi(ctx: RenderContext): number {
   // Performance tuning: "1Gi request, 4Gi limit"; development runs "reduced resource limits".
   return byTier(ctx, { default: 4, development: 2 });
@@ -125,7 +125,11 @@ function spec(ctx: RenderContext): AppSpec {
     image: IMAGE,
     resources: resources(ctx),
     envFromConfigMaps: [CONFIG],
-    env: secretEnv(ctx),
+    env: {
+      ...secretEnv(ctx),
+      // Read from the container's own limit, so it stays true where a cluster caps resources.
+      PYNOMALY_MEMORY_LIMIT_GB: { resourceField: "limits.memory", divisor: "1Gi" },
+    },
     // "Non-root user (UID 1000)"; fsGroup follows, so the PVCs are writable.
     runAsUser: 1000,
     volumes: VOLUMES,
@@ -167,9 +171,8 @@ function spec(ctx: RenderContext): AppSpec {
         },
         // "LoadBalancer: External access", "Headless: Service discovery"; the
         // LoadBalancer's cluster IP serves the guide's internal ClusterIP role.
-        // The metrics port stays on it because Prometheus scrapes this Service;
-        // loadBalancerSourceRanges keep it to the cluster's allowed networks.
-        service: { type: "LoadBalancer", headless: true },
+        // Only http goes on the LoadBalancer: Prometheus scrapes the headless Service.
+        service: { type: "LoadBalancer", headless: true, ports: ["http"] },
       },
       {
         ...pod,
@@ -212,7 +215,6 @@ function spec(ctx: RenderContext): AppSpec {
           // "Debug logging enabled" in development.
           PYNOMALY_LOG_LEVEL: byTier(ctx, { default: "INFO", development: "DEBUG" }),
           PYNOMALY_WORKERS: byTier(ctx, { default: "4", development: "2" }),
-          PYNOMALY_MEMORY_LIMIT_GB: String(memoryLimitGi(ctx)),
           PYNOMALY_DEFAULT_ALGORITHM: "IsolationForest",
           PYNOMALY_DEFAULT_CONTAMINATION: "0.1",
           // AutoML searches many models; development's reduced limits leave no room for it.

@@ -109,8 +109,12 @@ describe("when rendering resources per tier", () => {
       expect({ requests: amounts(c.resources.requests), limits: amounts(c.resources.limits) }).toEqual(GUIDE);
     });
 
-    it("should tell the app the 4 GB memory limit its container has", () => {
-      expect(findObject(objects, "ConfigMap", "pynomaly-config").data.PYNOMALY_MEMORY_LIMIT_GB).toBe("4");
+    it("should tell the app its container's memory limit in GB", () => {
+      const c = findContainer(findObject(objects, "Deployment", API), API);
+      expect(c.env.find((e: { name: string }) => e.name === "PYNOMALY_MEMORY_LIMIT_GB").valueFrom).toEqual({
+        resourceFieldRef: { containerName: API, resource: "limits.memory", divisor: "1Gi" },
+      });
+      expect(c.resources.limits.memory).toBe("4Gi");
     });
 
     it("should log at INFO", () => {
@@ -131,9 +135,10 @@ describe("when rendering resources per tier", () => {
       expect(limits.memory).toBeLessThan(GUIDE.limits.memory);
     });
 
-    it("should report the container's memory limit in PYNOMALY_MEMORY_LIMIT_GB", () => {
-      const gb = Number(findObject(objects, "ConfigMap", "pynomaly-config").data.PYNOMALY_MEMORY_LIMIT_GB);
-      expect(gb * 2 ** 30).toBe(amounts(c.resources.limits).memory);
+    it("should report the container's own memory limit in PYNOMALY_MEMORY_LIMIT_GB", () => {
+      const ref = c.env.find((e: { name: string }) => e.name === "PYNOMALY_MEMORY_LIMIT_GB").valueFrom.resourceFieldRef;
+      expect(ref).toEqual({ containerName: API, resource: "limits.memory", divisor: "1Gi" });
+      expect(findObject(objects, "ConfigMap", "pynomaly-config").data.PYNOMALY_MEMORY_LIMIT_GB).toBeUndefined();
     });
 
     it("should enable debug logging", () => {
@@ -194,8 +199,21 @@ describe("when rendering for prod", () => {
     const lb = findObject(objects, "Service", API);
     expect(lb.spec.type).toBe("LoadBalancer");
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    expect(lb.spec.ports.map((p: any) => p.name)).toContain("http");
+    expect(lb.spec.ports.map((p: any) => p.name)).toEqual(["http"]);
     expect(findObject(objects, "Service", `${API}-headless`).spec.clusterIP).toBe("None");
+  });
+
+  it("should scrape metrics on 9090 through the headless Service, never the LoadBalancer", () => {
+    const monitor = findObject(objects, "ServiceMonitor", API);
+    expect(monitor.spec.endpoints).toEqual([expect.objectContaining({ port: "metrics", path: "/metrics" })]);
+    const selected = objects.filter(
+      (o: any) =>
+        o.kind === "Service" &&
+        Object.entries(monitor.spec.selector.matchLabels).every(([k, v]) => (o.metadata.labels ?? {})[k] === v),
+    );
+    expect(selected.map((s: any) => s.metadata.name)).toEqual([`${API}-headless`]);
+    const fromBalancer = findObject(objects, "NetworkPolicy", `allow-${API}`).spec.ingress.filter((r: any) => r.from.some((f: any) => f.ipBlock));
+    expect(fromBalancer.flatMap((r: any) => r.ports.map((p: any) => p.port))).toEqual([8000]);
   });
 
   it("should let the pods reach only the database and S3 outside the cluster", () => {

@@ -2,7 +2,7 @@ import { PrometheusRule, ServiceMonitor } from "@kubernetes-models/prometheus-op
 import { PLATFORM, REPOSITORY } from "../fleet/platform.js";
 import type { ServiceWorkloadSpec } from "../spec/types.js";
 import { type AppContext, meta, selectorLabels } from "./context.js";
-import { hasClientService, SCRAPE_LABEL, servicePorts } from "./networking.js";
+import { allPorts, SCRAPE_LABEL, scrapedService } from "./networking.js";
 
 function withSelector(ctx: AppContext, name: string, workload?: ServiceWorkloadSpec): ReturnType<typeof meta> {
   const base = meta(ctx, name, workload);
@@ -11,9 +11,8 @@ function withSelector(ctx: AppContext, name: string, workload?: ServiceWorkloadS
 
 /** Scrapes the component's metrics ports through its client Service. */
 export function serviceMonitor(ctx: AppContext, workload: ServiceWorkloadSpec): ServiceMonitor | undefined {
-  if (!hasClientService(workload)) return undefined;
-  const metrics = servicePorts(workload).filter((p) => p.metrics);
-  if (metrics.length === 0) return undefined;
+  if (!scrapedService(workload)) return undefined;
+  const metrics = allPorts(workload).filter((p) => p.metrics);
   return new ServiceMonitor({
     metadata: withSelector(ctx, workload.name, workload),
     spec: {

@@ -35,6 +35,27 @@ export function hasClientService(workload: WorkloadSpec): workload is ServiceWor
   return isService(workload) && workload.service !== false && allPorts(workload).length > 0;
 }
 
+export function hasHeadlessService(workload: ServiceWorkloadSpec): boolean {
+  return workload.kind === "StatefulSet" || (workload.service !== false && workload.service?.headless === true);
+}
+
+/**
+ * The Service Prometheus scrapes: the client Service when it carries every
+ * metrics port, else the headless twin (so metrics need not sit on a
+ * LoadBalancer); undefined when there are no metrics or no Service has them.
+ */
+export function scrapedService(workload: ServiceWorkloadSpec): "client" | "headless" | undefined {
+  const metrics = allPorts(workload).filter((p) => p.metrics);
+  if (metrics.length === 0) return undefined;
+  const onClient = hasClientService(workload) && metrics.every((m) => servicePorts(workload).some((p) => p.name === m.name));
+  if (onClient) return "client";
+  return hasHeadlessService(workload) ? "headless" : undefined;
+}
+
+function scrapeLabel(workload: ServiceWorkloadSpec, which: "client" | "headless"): Record<string, string> {
+  return scrapedService(workload) === which ? { [SCRAPE_LABEL]: "true" } : {};
+}
+
 function toServicePort(p: PortSpec): IServicePort {
   return { name: p.name, port: p.servicePort ?? p.containerPort, targetPort: p.name, protocol: p.protocol ?? "TCP" };
 }
@@ -45,11 +66,10 @@ export function services(ctx: AppContext, workload: ServiceWorkloadSpec): Servic
   if (hasClientService(workload)) {
     const ports = servicePorts(workload);
     const loadBalancer = spec?.type === "LoadBalancer";
-    const scraped = ports.some((p) => p.metrics);
     const base = meta(ctx, clientServiceName(workload), workload);
     result.push(
       new Service({
-        metadata: { ...base, labels: { ...base.labels, ...(scraped ? { [SCRAPE_LABEL]: "true" } : {}) } },
+        metadata: { ...base, labels: { ...base.labels, ...scrapeLabel(workload, "client") } },
         spec: {
           type: loadBalancer ? "LoadBalancer" : "ClusterIP",
           selector: {
@@ -65,10 +85,11 @@ export function services(ctx: AppContext, workload: ServiceWorkloadSpec): Servic
       }),
     );
   }
-  if (workload.kind === "StatefulSet" || spec?.headless) {
+  if (hasHeadlessService(workload)) {
+    const base = meta(ctx, headlessServiceName(workload), workload);
     result.push(
       new Service({
-        metadata: meta(ctx, headlessServiceName(workload), workload),
+        metadata: { ...base, labels: { ...base.labels, ...scrapeLabel(workload, "headless") } },
         spec: {
           clusterIP: "None",
           // Peers must find each other before they are ready (replication, quorum).

@@ -179,7 +179,10 @@ export interface ServiceSpec {
   readonly type?: "ClusterIP" | "LoadBalancer";
   /** Also render a headless Service `<name>-headless` (StatefulSets always get one as their governing service). @default false */
   readonly headless?: boolean;
-  /** Ports exposed on the Service, by name. @default every port of the pod (main container and sidecars) */
+  /**
+   * Ports exposed on the Service, by name. Leave metrics ports off a LoadBalancer and set
+   * `headless`: Prometheus then scrapes the headless Service. @default every port of the pod
+   */
   readonly ports?: readonly string[];
   /** StatefulSet only: the client Service selects pod 0, the primary that takes writes. @default false */
   readonly primaryOnly?: boolean;

@@ -1,5 +1,6 @@
 import type { ClusterProfile } from "../fleet/types.js";
 import { bytes, cpuMillis, isQuantity } from "../quantity.js";
+import { scrapedService } from "../render/networking.js";
 import type {
   AppSpec,
   ContainerSpec,
@@ -239,11 +240,9 @@ function checkServiceWorkload(report: Report, at: string, w: ServiceWorkloadSpec
       if (!names.includes(p)) report(`${at}.service.ports`, p, "is not a port of this component", `use one of: ${list(names)}`);
     }
   }
-  const inService = servicePortNames(w);
-  for (const p of portsOf(w).filter((p) => p.metrics)) {
-    if (!inService.includes(p.name)) {
-      report(`${at}.ports[${p.name}].metrics`, true, "a metrics port must be on the component's Service for Prometheus to scrape it", "add the port to service.ports or keep the Service");
-    }
+  const metrics = portsOf(w).filter((p) => p.metrics);
+  if (metrics.length > 0 && !scrapedService(w)) {
+    report(`${at}.ports[${metrics[0]?.name}].metrics`, true, "a metrics port must be on a Service of the component for Prometheus to scrape it", "add the port to service.ports, or set service.headless to scrape the headless Service");
   }
 }
 

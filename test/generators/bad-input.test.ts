@@ -117,6 +117,11 @@ describe.each<[string, Mutation, { field: string; value: unknown; problem: RegEx
     { field: "claims[models].accessMode", value: "ReadWriteMany", problem: /cannot mount a volume read-write on several nodes/, fix: /ReadWriteOnce/ },
   ],
   [
+    "a metrics port on no Service",
+    withComponent("api", (w) => ({ ...w, service: { ports: ["http"] } })),
+    { field: "components[api].ports[metrics].metrics", value: true, problem: /must be on a Service/, fix: /service.headless/ },
+  ],
+  [
     "an alert without a valid duration",
     (spec) => ({ ...spec, alerts: spec.alerts.map((a) => ({ ...a, for: "five minutes" })) }),
     { field: "alerts[SampleDown].for", value: "five minutes", problem: /not a Prometheus duration/, fix: /5m/ },
