@@ -70,6 +70,8 @@ export function kafka(props: KafkaProps): Datastore {
       KAFKA_DEFAULT_REPLICATION_FACTOR: String(replication),
       KAFKA_MIN_INSYNC_REPLICAS: String(Math.max(1, replication - 1)),
       KAFKA_HEAP_OPTS: `-Xms${props.heap} -Xmx${props.heap}`,
+      // kafka-run-class.sh creates LOG_DIR (GC logs) under /opt/kafka unless told otherwise; the root is read-only.
+      LOG_DIR: "/tmp/kafka-logs",
     },
     probes: {
       liveness: { ...probe, initialDelaySeconds: 60, periodSeconds: 10, timeoutSeconds: 5 },

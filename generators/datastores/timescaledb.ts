@@ -78,7 +78,11 @@ export function timescaledb(props: TimescaleProps): Datastore {
       tmp: { emptyDir: { sizeLimit: "256Mi" } },
       initdb: { configMap: scripts },
     },
-    mounts: [...mounts, { volume: "initdb", mountPath: "/docker-entrypoint-initdb.d" }],
+    // One file, not the directory: the image's own init scripts there install the timescaledb extension.
+    mounts: [
+      ...mounts,
+      { volume: "initdb", mountPath: "/docker-entrypoint-initdb.d/10-replication.sh", subPath: "10-replication.sh" },
+    ],
     volumeClaimTemplates: [{ name: "data", size: props.storage.size, storageClass: props.storage.storageClass ?? "fast" }],
     // Replicas stream WAL from the primary.
     connects: [{ component: name, port: "postgres" }],

@@ -69,6 +69,15 @@ describe("when TimescaleDB has replicas", () => {
     expect(store.configMaps[0]?.data["10-replication.sh"]).toContain("host replication postgres all scram-sha-256");
     expect(spec.service).toMatchObject({ primaryOnly: true });
   });
+
+  it("should add its init script beside the image's own, not hide them", () => {
+    expect(spec.mounts).toContainEqual({
+      volume: "initdb",
+      mountPath: "/docker-entrypoint-initdb.d/10-replication.sh",
+      subPath: "10-replication.sh",
+    });
+    expect(spec.mounts?.some((m) => m.mountPath === "/docker-entrypoint-initdb.d")).toBe(false);
+  });
 });
 
 describe("when Kafka has three brokers", () => {
@@ -79,6 +88,11 @@ describe("when Kafka has three brokers", () => {
     expect(spec.env?.KAFKA_CONTROLLER_QUORUM_VOTERS).toBe(
       "0@kafka-0.kafka-headless.ns.svc:9093,1@kafka-1.kafka-headless.ns.svc:9093,2@kafka-2.kafka-headless.ns.svc:9093",
     );
+  });
+
+  it("should keep every path Kafka writes on a writable volume", () => {
+    expect(spec.env).toMatchObject({ LOG_DIR: "/tmp/kafka-logs", KAFKA_LOG_DIRS: "/var/lib/kafka/data/logs" });
+    expect(spec.mounts?.map((m) => m.mountPath)).toEqual(["/var/lib/kafka/data", "/opt/kafka/config", "/etc/kafka/secrets", "/tmp"]);
   });
 
   it("should keep three copies of every record and survive one broker down", () => {
