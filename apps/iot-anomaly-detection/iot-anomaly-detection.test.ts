@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { findContainer, findObject, renderedApp } from "../../test/support/rendered.js";
+import { envVar, findContainer, findObject, renderedApp } from "../../test/support/rendered.js";
 
 // Expected values are the deployment guide's figures (shared/seeds/001_1690f72a25ca6b9e.txt).
 
@@ -12,7 +12,7 @@ const NAMESPACE = "iot-anomaly-detection";
 type Json = any;
 
 function envValue(container: Json, name: string): Json {
-  const entry = (container.env as Json[]).find((e) => e.name === name);
+  const entry = envVar(container, name);
   if (!entry) throw new Error(`no env ${name} in container ${container.name}`);
   return entry;
 }

@@ -1,25 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { findContainer, findObject, renderedApp } from "../../test/support/rendered.js";
+import { findContainer, findObject, podSpec, quantity, renderedApp } from "../../test/support/rendered.js";
 
 // Expected values are the figures of the deployment guide (seed 000_306f82a402d6516b.txt).
 
 const APP = "iot-edge-anomaly";
 const NAMESPACE = "iot-edge-anomaly";
-
-/** A Kubernetes quantity as a number (CPU in cores, memory in bytes), so "1" and "1000m" compare equal. */
-function quantity(q: string | number): number {
-  if (typeof q === "number") return q;
-  const m = /^([0-9.]+)([a-zA-Z]*)$/.exec(q);
-  if (!m) throw new Error(`not a quantity: ${q}`);
-  const units: Record<string, number> = {
-    "": 1, m: 1e-3, k: 1e3, M: 1e6, G: 1e9, T: 1e12,
-    Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40,
-  };
-  const unit = units[m[2] ?? ""];
-  if (unit === undefined) throw new Error(`unknown unit in quantity ${q}`);
-  return Number(m[1]) * unit;
-}
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 function expectResources(container: any, expected: { requests: [string, string]; limits: [string, string] }): void {
@@ -27,11 +13,6 @@ function expectResources(container: any, expected: { requests: [string, string];
   expect(quantity(container.resources.requests.memory)).toBe(quantity(expected.requests[1]));
   expect(quantity(container.resources.limits.cpu)).toBeCloseTo(quantity(expected.limits[0]));
   expect(quantity(container.resources.limits.memory)).toBe(quantity(expected.limits[1]));
-}
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-function podSpec(deployment: any): any {
-  return deployment.spec.template.spec;
 }
 
 describe("when rendering for prod", () => {

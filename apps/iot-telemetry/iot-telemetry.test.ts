@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { KubeObject } from "../../generators/render/app.js";
-import { findContainer, findObject, renderedApp } from "../../test/support/rendered.js";
+import { envVar, findContainer, findObject, renderedApp } from "../../test/support/rendered.js";
 
 // Expected figures are the guide's (seed 002), typed here by hand.
 
@@ -50,10 +50,6 @@ function targetContainerPort(container: Json, targetPort: string | number | unde
 function probePort(container: Json, port: string | number): number | undefined {
   if (typeof port === "number") return port;
   return (container.ports as Json[]).find((p) => p.name === port)?.containerPort;
-}
-
-function envVar(container: Json, name: string): Json {
-  return (container.env as Json[] | undefined)?.find((e) => e.name === name);
 }
 
 function bytes(quantity: string): number {

@@ -1,33 +1,12 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { prod } from "../../generators/fleet/clusters.js";
 import type { KubeObject } from "../../generators/render/app.js";
-import { findContainer, findObject, renderedApp } from "../../test/support/rendered.js";
+import { envVar, findContainer, findObject, podSpec, quantity, renderedApp } from "../../test/support/rendered.js";
 
 // Expected figures are typed from the KADES deployment guide
 // (shared/seeds/004_f1f8f2e7646b4d72.txt), never copied from rendered output.
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
-
-const UNITS: Record<string, number> = {
-  "": 1,
-  k: 1e3,
-  M: 1e6,
-  G: 1e9,
-  T: 1e12,
-  Ki: 2 ** 10,
-  Mi: 2 ** 20,
-  Gi: 2 ** 30,
-  Ti: 2 ** 40,
-};
-
-/** A Kubernetes quantity as a number ("500m" -> 0.5, "2Gi" -> 2147483648), so "0.5" and "500m" compare equal. */
-function quantity(value: string | number): number {
-  if (typeof value === "number") return value;
-  const match = /^([0-9.]+)(m|k|M|G|T|Ki|Mi|Gi|Ti)?$/.exec(value);
-  if (!match) throw new Error(`not a quantity: ${value}`);
-  const number = Number(match[1]);
-  return match[2] === "m" ? number / 1000 : number * (UNITS[match[2] ?? ""] ?? NaN);
-}
 
 function normalised(resources: any): any {
   const side = (a: any): any => ({ cpu: quantity(a.cpu), memory: quantity(a.memory) });
@@ -47,14 +26,6 @@ function containerPort(container: any, port: string | number): number {
   const found = (container.ports ?? []).find((p: any) => p.name === port);
   if (!found) throw new Error(`no port ${port} in container ${container.name}`);
   return found.containerPort;
-}
-
-function podSpec(workload: any): any {
-  return workload.kind === "CronJob" ? workload.spec.jobTemplate.spec.template.spec : workload.spec.template.spec;
-}
-
-function envVar(container: any, name: string): any {
-  return (container.env ?? []).find((e: any) => e.name === name);
 }
 
 function isWorkload(o: KubeObject): boolean {

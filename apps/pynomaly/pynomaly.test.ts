@@ -1,24 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { findContainer, findObject, renderedApp } from "../../test/support/rendered.js";
+import { findContainer, findObject, quantity, renderedApp } from "../../test/support/rendered.js";
 
 // Expected figures are typed from the Pynomaly deployment guide (seed 003),
 // never copied from rendered output.
 
 const API = "pynomaly-detection";
 const WORKER = "pynomaly-worker";
-
-/** A Kubernetes quantity as a number (cores or bytes), so "2" and "2000m" compare equal. */
-function quantity(q: string | number): number {
-  if (typeof q === "number") return q;
-  const m = /^([0-9.]+)([a-zA-Z]*)$/.exec(q);
-  if (!m) throw new Error(`not a quantity: ${q}`);
-  const units: Record<string, number> = {
-    "": 1, m: 1e-3, k: 1e3, M: 1e6, G: 1e9, T: 1e12, Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40,
-  };
-  const unit = units[m[2] ?? ""];
-  if (unit === undefined) throw new Error(`unknown unit in ${q}`);
-  return Number(m[1]) * unit;
-}
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 function amounts(r: any): { cpu: number; memory: number } {

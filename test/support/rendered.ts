@@ -33,3 +33,42 @@ export function findContainer(workload: any, name: string): any {
   if (!found) throw new Error(`no container ${name} in ${workload.kind}/${workload.metadata.name}`);
   return found;
 }
+
+/** The pod spec of any workload kind. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function podSpec(workload: any): any {
+  return workload.kind === "CronJob" ? workload.spec.jobTemplate.spec.template.spec : workload.spec.template.spec;
+}
+
+/** A container's env entry by name, or undefined. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function envVar(container: any, name: string): any {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  return (container.env ?? []).find((e: any) => e.name === name);
+}
+
+const UNITS: Readonly<Record<string, number>> = {
+  "": 1,
+  m: 1e-3,
+  k: 1e3,
+  M: 1e6,
+  G: 1e9,
+  T: 1e12,
+  Ki: 2 ** 10,
+  Mi: 2 ** 20,
+  Gi: 2 ** 30,
+  Ti: 2 ** 40,
+};
+
+/**
+ * A Kubernetes quantity as a plain number ("500m" -> 0.5, "2Gi" -> 2147483648), so
+ * figures written differently ("1000m", "1") compare equal. Kept apart from the
+ * generators' own parser so tests do not check the code with itself.
+ */
+export function quantity(value: string | number): number {
+  if (typeof value === "number") return value;
+  const match = /^([0-9.]+)([a-zA-Z]*)$/.exec(value);
+  const unit = match ? UNITS[match[2] ?? ""] : undefined;
+  if (!match || unit === undefined) throw new Error(`not a quantity: ${value}`);
+  return Number(match[1]) * unit;
+}
