@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { KubeObject } from "../../generators/render/app.js";
 import { type CommittedDocument, committedDocuments } from "../support/committed.js";
 import { validateDocument } from "../support/models.js";
+import { podSpec } from "../support/rendered.js";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = any;
@@ -14,10 +15,6 @@ beforeAll(async () => {
 });
 
 const POD_OWNERS = new Set(["Deployment", "StatefulSet", "Job", "CronJob"]);
-
-function podSpec(object: Json): Json {
-  return object.kind === "CronJob" ? object.spec.jobTemplate.spec.template.spec : object.spec.template.spec;
-}
 
 function workloads(): CommittedDocument[] {
   return documents.filter((d) => POD_OWNERS.has(d.object.kind));

@@ -26,7 +26,7 @@ export function findObject(objects: readonly KubeObject[], kind: string, name: s
 /** The container of that name in a workload's pod template (Deployment, StatefulSet, Job or CronJob). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export function findContainer(workload: any, name: string): any {
-  const pod = workload.kind === "CronJob" ? workload.spec.jobTemplate.spec.template.spec : workload.spec.template.spec;
+  const pod = podSpec(workload);
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const all: any[] = [...(pod.initContainers ?? []), ...pod.containers];
   const found = all.find((c) => c.name === name);
