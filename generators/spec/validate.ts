@@ -1,15 +1,13 @@
 import type { ClusterProfile } from "../fleet/types.js";
 import { bytes, cpuMillis, isQuantity } from "../quantity.js";
-import { scrapedService } from "../render/networking.js";
+import { allPorts, scrapedService, servicePorts } from "../render/networking.js";
 import type {
   AppSpec,
   ContainerSpec,
-  PortSpec,
   ProbeSpec,
   ResourcesSpec,
   ServiceWorkloadSpec,
   StorageClassRole,
-  WorkloadSpec,
 } from "./types.js";
 
 /** One thing wrong with a spec: where, what value, why, and how to fix it. */
@@ -129,8 +127,8 @@ export function validateApp(spec: AppSpec, cluster: ClusterProfile, expectedName
         const target = spec.components.find((c) => c.name === k.component);
         if (!target) {
           report(`${field}.component`, k.component, "is not a component of this app", `use one of: ${list(spec.components.map((c) => c.name))}`);
-        } else if (!portsOf(target).some((p) => p.name === k.port)) {
-          report(`${field}.port`, k.port, `is not a port of component ${k.component}`, `use one of: ${list(portsOf(target).map((p) => p.name))}`);
+        } else if (!allPorts(target).some((p) => p.name === k.port)) {
+          report(`${field}.port`, k.port, `is not a port of component ${k.component}`, `use one of: ${list(allPorts(target).map((p) => p.name))}`);
         }
       } else {
         if (!cluster.externalNetworks[k.external]) {
@@ -235,12 +233,12 @@ function checkServiceWorkload(report: Report, at: string, w: ServiceWorkloadSpec
   }
   for (const t of w.volumeClaimTemplates ?? []) checkQuantity(report, `${at}.volumeClaimTemplates[${t.name}].size`, t.size, "storage");
   if (w.service) {
-    const names = portsOf(w).map((p) => p.name);
+    const names = allPorts(w).map((p) => p.name);
     for (const p of w.service.ports ?? []) {
       if (!names.includes(p)) report(`${at}.service.ports`, p, "is not a port of this component", `use one of: ${list(names)}`);
     }
   }
-  const metrics = portsOf(w).filter((p) => p.metrics);
+  const metrics = allPorts(w).filter((p) => p.metrics);
   if (metrics.length > 0 && !scrapedService(w)) {
     report(`${at}.ports[${metrics[0]?.name}].metrics`, true, "a metrics port must be on a Service of the component for Prometheus to scrape it", "add the port to service.ports, or set service.headless to scrape the headless Service");
   }
@@ -373,14 +371,9 @@ function validPort(port: number): boolean {
   return Number.isInteger(port) && port >= 1 && port <= 65535;
 }
 
-function portsOf(w: WorkloadSpec): PortSpec[] {
-  return [w, ...(w.sidecars ?? [])].flatMap((c) => c.ports ?? []);
-}
-
+/** Ports clients can reach through the component's Service; none when it has no Service. */
 function servicePortNames(w: ServiceWorkloadSpec): string[] {
-  if (w.service === false) return [];
-  const all = portsOf(w).map((p) => p.name);
-  return w.service?.ports ? all.filter((p) => w.service && w.service.ports?.includes(p)) : all;
+  return w.service === false ? [] : servicePorts(w).map((p) => p.name);
 }
 
 function list(values: Iterable<string>): string {
