@@ -1,6 +1,7 @@
 import { mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { dirname, join, relative } from "node:path";
 import type { RenderedTree } from "../render/fleet.js";
+import { byKey } from "../order.js";
 
 /**
  * Replaces `clusters` (whole) or just the named cluster directories with the
@@ -55,7 +56,7 @@ export async function readTree(root: string): Promise<Map<string, string>> {
     }
   };
   await walk(root);
-  return new Map([...files].sort(([a], [b]) => (a < b ? -1 : 1)));
+  return new Map([...files].sort(byKey));
 }
 
 /** Paths that differ between two trees: changed, missing from `actual`, or extra in it. */

@@ -1,5 +1,6 @@
 import { stringify } from "yaml";
 import type { KubeObject } from "../render/app.js";
+import { byCodeUnit } from "../order.js";
 
 /** Keys that read best first, in this order; every other key follows alphabetically. */
 const LEADING_KEYS = ["apiVersion", "kind", "metadata", "name", "namespace", "labels", "annotations", "spec", "type", "data"];
@@ -15,7 +16,7 @@ export function canonical(value: unknown): unknown {
   if (value !== null && typeof value === "object") {
     const entries = Object.entries(value as Record<string, unknown>)
       .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0));
+      .sort(([a], [b]) => rank(a) - rank(b) || byCodeUnit(a, b));
     return Object.fromEntries(entries.map(([k, v]) => [k, canonical(v)]));
   }
   return value;

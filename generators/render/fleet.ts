@@ -4,6 +4,7 @@ import { SpecError, type SpecIssue } from "../spec/validate.js";
 import type { AppDefinition } from "../spec/types.js";
 import { capacityIssues } from "../fleet/capacity.js";
 import { type KubeObject, renderApp } from "./app.js";
+import { byKey } from "../order.js";
 
 /** Rendered files keyed by their path relative to clusters/, e.g. `prod/apps/kades/deployment-kades-api.yaml`. */
 export type RenderedTree = ReadonlyMap<string, string>;
@@ -55,5 +56,5 @@ export function renderFleet(clusters: readonly ClusterProfile[], apps: readonly 
     issues.push(...capacityIssues(cluster, rendered));
   }
   if (issues.length > 0) throw new SpecError(issues);
-  return new Map([...files].sort(([a], [b]) => (a < b ? -1 : 1)));
+  return new Map([...files].sort(byKey));
 }

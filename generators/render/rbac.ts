@@ -2,6 +2,7 @@ import { Role, RoleBinding } from "kubernetes-models/rbac.authorization.k8s.io/v
 import { ServiceAccount } from "kubernetes-models/v1";
 import type { WorkloadSpec } from "../spec/types.js";
 import { type AppContext, meta } from "./context.js";
+import { byKey } from "../order.js";
 
 export function serviceAccountName(workload: WorkloadSpec): string {
   return workload.serviceAccountName ?? workload.name;
@@ -18,7 +19,7 @@ export function rbacObjects(ctx: AppContext): (ServiceAccount | Role | RoleBindi
     byAccount.set(name, [...(byAccount.get(name) ?? []), w]);
   }
   const objects: (ServiceAccount | Role | RoleBinding)[] = [];
-  for (const [name, workloads] of [...byAccount].sort(([a], [b]) => a.localeCompare(b))) {
+  for (const [name, workloads] of [...byAccount].sort(byKey)) {
     const first = workloads[0] as WorkloadSpec;
     objects.push(
       new ServiceAccount({ metadata: meta(ctx, name, workloads.length === 1 ? first : undefined), automountServiceAccountToken: false }),

@@ -1,5 +1,6 @@
 import type { ClusterProfile } from "../fleet/types.js";
 import type { AlertSpec, AppDefinition, AppSpec } from "../spec/types.js";
+import { byCodeUnit } from "../order.js";
 
 /** Clusters in the order a runbook reader cares about: production first. */
 const TIER_ORDER = ["production", "staging", "development", "edge"] as const;
@@ -10,7 +11,7 @@ const TIER_ORDER = ["production", "staging", "development", "edge"] as const;
  */
 export function renderRunbooks(clusters: readonly ClusterProfile[], apps: readonly AppDefinition[]): Map<string, string> {
   const books = new Map<string, string>();
-  for (const app of [...apps].sort((a, b) => a.name.localeCompare(b.name))) {
+  for (const app of [...apps].sort((a, b) => byCodeUnit(a.name, b.name))) {
     const running = clusters
       .filter((c) => c.apps.includes(app.name))
       .sort((a, b) => TIER_ORDER.indexOf(a.tier) - TIER_ORDER.indexOf(b.tier));

@@ -1,6 +1,7 @@
 import { ExternalSecret } from "@kubernetes-models/external-secrets/external-secrets.io/v1";
 import type { SecretSpec } from "../spec/types.js";
 import { type AppContext, meta } from "./context.js";
+import { byCodeUnit } from "../order.js";
 
 /** Where a secret's keys live in the cluster's secret store: one entry per cluster, app and secret. */
 export function remoteKey(ctx: AppContext, secret: SecretSpec): string {
@@ -9,7 +10,7 @@ export function remoteKey(ctx: AppContext, secret: SecretSpec): string {
 
 /** The Secret a guide creates by hand, fetched by external-secrets instead: names in Git, values never. */
 export function externalSecret(ctx: AppContext, secret: SecretSpec): ExternalSecret {
-  const keys = Object.keys(secret.keys).sort();
+  const keys = Object.keys(secret.keys).sort(byCodeUnit);
   return new ExternalSecret({
     metadata: meta(
       ctx,

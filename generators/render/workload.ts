@@ -17,6 +17,7 @@ import { effectiveResources } from "./resources.js";
 import { containerSecurityContext, needsServiceAccountToken, podSecurityContext } from "./security.js";
 import { serviceAccountName } from "./rbac.js";
 import { headlessServiceName } from "./networking.js";
+import { byCodeUnit, byKey } from "../order.js";
 
 export const DEFAULT_REGISTRY = "docker.io";
 
@@ -124,9 +125,9 @@ function configChecksum(ctx: AppContext, workload: WorkloadSpec): string | undef
   for (const v of Object.values(workload.volumes ?? {})) if ("configMap" in v) names.add(v.configMap);
   if (names.size === 0) return undefined;
   const hash = createHash("sha256");
-  for (const name of [...names].sort()) {
+  for (const name of [...names].sort(byCodeUnit)) {
     const data = ctx.app.configMaps?.find((c) => c.name === name)?.data ?? {};
-    hash.update(JSON.stringify([name, Object.entries(data).sort(([a], [b]) => a.localeCompare(b))]));
+    hash.update(JSON.stringify([name, Object.entries(data).sort(byKey)]));
   }
   return hash.digest("hex");
 }
@@ -154,7 +155,7 @@ export function podTemplate(ctx: AppContext, workload: WorkloadSpec): IPodTempla
   const main: ContainerSpec = workload;
   const batch = workload.kind === "Job" || workload.kind === "CronJob";
   const podVolumes = Object.entries(volumes)
-    .sort(([a], [b]) => a.localeCompare(b))
+    .sort(byKey)
     .map(([name, source]) => volume(name, source));
   return {
     metadata: {

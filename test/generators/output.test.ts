@@ -6,7 +6,21 @@ import { APPS } from "../../apps/index.js";
 import { CLUSTERS } from "../../generators/fleet/clusters.js";
 import { readTree, writeTree } from "../../generators/output/write.js";
 import { canonical, fileName, toYaml } from "../../generators/output/yaml.js";
+import { byCodeUnit } from "../../generators/order.js";
 import { renderFleet } from "../../generators/render/fleet.js";
+
+describe("when sorting names", () => {
+  it("should order by code unit, whatever the machine's locale", () => {
+    expect(["b", "B", "a", "_x", "A"].sort(byCodeUnit)).toEqual(["A", "B", "_x", "a", "b"]);
+  });
+
+  it("should never sort generator output with localeCompare, which follows LANG", async () => {
+    const { readTree } = await import("../../generators/output/write.js");
+    const sources = await readTree(join(import.meta.dirname, "../../generators"));
+    const offenders = [...sources].filter(([path, text]) => path.endsWith(".ts") && text.includes(".localeCompare(")).map(([p]) => p);
+    expect(offenders).toEqual([]);
+  });
+});
 
 describe("when rendering the fleet twice", () => {
   it("should give the same bytes", () => {
