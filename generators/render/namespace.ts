@@ -1,6 +1,5 @@
-import { ConfigMap, Namespace } from "kubernetes-models/v1";
-import type { ConfigMapSpec } from "../spec/types.js";
-import { type AppContext, commonLabels, meta } from "./context.js";
+import { Namespace } from "kubernetes-models/v1";
+import { type AppContext, commonLabels } from "./context.js";
 
 /** The app's namespace, enforcing Pod Security "restricted" at the cluster's Kubernetes minor version. */
 export function namespace(ctx: AppContext): Namespace {
@@ -21,8 +20,4 @@ export function namespace(ctx: AppContext): Namespace {
       },
     },
   });
-}
-
-export function configMap(ctx: AppContext, spec: ConfigMapSpec): ConfigMap {
-  return new ConfigMap({ metadata: meta(ctx, spec.name), data: { ...spec.data } });
 }
