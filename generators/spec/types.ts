@@ -231,11 +231,11 @@ export interface ServiceWorkloadSpec extends ContainerSpec, PodSpecCommon {
   readonly replicas: number;
   readonly autoscaling?: AutoscalingSpec;
   readonly verticalScaling?: VerticalScalingSpec;
-  /** Service in front of the pods; false for workers that only consume. @default { type: "ClusterIP" } when the main container has ports */
+  /** Service in front of the pods; false for workers that only consume. @default { type: "ClusterIP" } when the pod has ports */
   readonly service?: ServiceSpec | false;
   /** StatefulSet only. @default [] */
   readonly volumeClaimTemplates?: readonly VolumeClaimTemplateSpec[];
-  /** Deployment rolling update. @default { maxSurge: "25%", maxUnavailable: "25%" } (kept at 0 unavailable when replicas > 1 and spec says so) */
+  /** Deployment rolling update. @default { maxSurge: 1, maxUnavailable: 0 } (zero downtime: one extra pod, none taken away first) */
   readonly rollingUpdate?: { readonly maxSurge: number | string; readonly maxUnavailable: number | string };
   /** Seconds to drain on shutdown. @default 30 */
   readonly terminationGracePeriodSeconds?: number;
