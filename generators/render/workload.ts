@@ -152,6 +152,10 @@ function spread(ctx: AppContext, workload: WorkloadSpec): Pick<IPodSpec, "topolo
 export function podTemplate(ctx: AppContext, workload: WorkloadSpec): IPodTemplateSpec {
   const volumes = workload.volumes ?? {};
   const checksum = configChecksum(ctx, workload);
+  const optOuts = [workload, ...(workload.sidecars ?? [])]
+    .filter((c) => c.probesOptOut !== undefined)
+    .map((c) => [`iot-fleet.io/no-probes.${c.name}`, c.probesOptOut as string] as const);
+  const annotations = { ...(checksum ? { "checksum/config": checksum } : {}), ...Object.fromEntries(optOuts) };
   const main: ContainerSpec = workload;
   const batch = workload.kind === "Job" || workload.kind === "CronJob";
   const podVolumes = Object.entries(volumes)
@@ -161,7 +165,7 @@ export function podTemplate(ctx: AppContext, workload: WorkloadSpec): IPodTempla
     metadata: {
       // `app` keeps the guides' `kubectl ... -l app=<name>` commands working; it is not part of any selector.
       labels: { ...selectorLabels(ctx, workload.name), app: workload.name },
-      ...(checksum ? { annotations: { "checksum/config": checksum } } : {}),
+      ...(Object.keys(annotations).length > 0 ? { annotations } : {}),
     },
     spec: {
       serviceAccountName: serviceAccountName(workload),

@@ -122,8 +122,13 @@ export interface ContainerSpec {
   /** @default [] */
   readonly ports?: readonly PortSpec[];
   readonly resources: ResourcesSpec;
-  /** Required for containers of long-running workloads (Deployment, StatefulSet) unless `probes: "none"` is argued in `probesOptOut`. */
+  /** Required for containers of long-running workloads (Deployment, StatefulSet) unless `probesOptOut` says why not. */
   readonly probes?: ProbesSpec;
+  /**
+   * Why this long-running container has no probes. The reason is rendered as the pod
+   * annotation `iot-fleet.io/no-probes.<container>` for reviewers and policies. @default none (probes required)
+   */
+  readonly probesOptOut?: string;
   /** @default {} */
   readonly env?: Readonly<Record<string, EnvValue>>;
   /** ConfigMaps (declared in `AppSpec.configMaps`) loaded whole as environment variables. @default [] */

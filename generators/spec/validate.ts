@@ -100,12 +100,15 @@ export function validateApp(spec: AppSpec, cluster: ClusterProfile, expectedName
       const cat = c === w ? at : `${at}.containers[${c.name}]`;
       checkContainer(report, cat, c, { configMaps, secrets, volumeNames });
       const isInit = (w.initContainers ?? []).includes(c);
-      if (longRunning && !isInit && !c.probes) {
+      if (c.probesOptOut !== undefined && c.probesOptOut.trim().length < 10) {
+        report(`${cat}.probesOptOut`, c.probesOptOut, "an opt-out needs a reason a reviewer can judge", "say why this container cannot be probed");
+      }
+      if (longRunning && !isInit && !c.probes && c.probesOptOut === undefined) {
         report(
           `${cat}.probes`,
           undefined,
           "a long-running container needs liveness and readiness probes",
-          "add probes: { liveness, readiness } (httpGet, tcpSocket or exec)",
+          "add probes: { liveness, readiness } (httpGet, tcpSocket or exec), or say why not in probesOptOut",
         );
       }
     }

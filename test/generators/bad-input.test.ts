@@ -87,6 +87,11 @@ describe.each<[string, Mutation, { field: string; value: unknown; problem: RegEx
     { field: "components[api].probes", value: undefined, problem: /needs liveness and readiness/, fix: /add probes/ },
   ],
   [
+    "a probe opt-out without a reason",
+    withComponent("api", (w) => ({ ...w, probes: undefined, probesOptOut: "no" })),
+    { field: "components[api].probesOptOut", value: "no", problem: /needs a reason/, fix: /why this container cannot be probed/ },
+  ],
+  [
     "a probe on an unknown port",
     withComponent("api", (w) => ({ ...w, probes: { ...w.probes!, readiness: { httpGet: { path: "/ready", port: "web" } } } })),
     { field: "components[api].probes.readiness.port", value: "web", problem: /not a port of this container/, fix: /http, metrics/ },

@@ -76,6 +76,18 @@ describe("when a spec opts out explicitly", () => {
   });
 });
 
+describe("when a container opts out of probes", () => {
+  it("should render no probes and record the reason on the pod", () => {
+    const spec = sampleSpec();
+    const api = spec.components[0] as ServiceWorkloadSpec;
+    const reason = "serves a raw TCP protocol with no health endpoint yet";
+    const optedOut = { ...spec, components: [{ ...api, probes: undefined, probesOptOut: reason }, ...spec.components.slice(1)] };
+    const deployment = findObject(renderApp(defineApp(optedOut), clusterRunning("sample")), "Deployment", "api");
+    expect(findContainer(deployment, "api").livenessProbe).toBeUndefined();
+    expect(deployment.spec.template.metadata.annotations).toEqual({ "iot-fleet.io/no-probes.api": reason });
+  });
+});
+
 describe("when a cluster caps resources", () => {
   it("should clamp requests and limits but keep smaller figures", () => {
     const capped = {
