@@ -1,11 +1,11 @@
 import type { ClusterProfile } from "./types.js";
+import { KUBERNETES_VERSION } from "./versions.js";
 
 // Each profile is the short list of ways a cluster differs. Figures come from
 // the seeds: prod's 3 standard (8 CPU / 32 GiB) + 2 analytics (16 CPU / 64 GiB)
 // nodes are the KADES and IoT API minimums; edge is Raspberry Pi arm64 nodes
 // tainted edge-node=true:NoSchedule.
 
-const KUBERNETES_VERSION = "1.35.4";
 const ALL_APPS = ["iot-anomaly-detection", "iot-edge-anomaly", "iot-telemetry", "kades", "pynomaly"] as const;
 const STANDARD_POOL = { name: "standard", arch: "amd64", selector: { "node.iot-fleet.io/pool": "standard" } } as const;
 
