@@ -1,0 +1,39 @@
+// `npm run policy -- <dir>... [--format json]`: runs every policy on rendered
+// YAML. Exit 0 when nothing of severity Bug or higher is found, 1 when
+// something is, 2 when the input cannot be read.
+import { parseArgs } from "node:util";
+import { POLICIES } from "./index.js";
+import { formatJson, formatText } from "./lib/format.js";
+import { LoadError, loadClusters } from "./lib/load.js";
+import { isFailing, runPolicies } from "./lib/run.js";
+
+const USAGE = "usage: npm run policy -- <dir>... [--format text|json]  (a cluster directory such as clusters/prod, or a directory of clusters such as clusters)";
+
+async function main(argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, allowPositionals: true, options: { format: { type: "string", default: "text" } } });
+  } catch (error) {
+    console.error(`ERROR - ${(error as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  const { positionals, values } = parsed;
+  if (positionals.length === 0 || (values.format !== "text" && values.format !== "json")) {
+    console.error(`ERROR - ${positionals.length === 0 ? "no directory given" : `unknown --format ${values.format}`}\n${USAGE}`);
+    return 2;
+  }
+  try {
+    const clusters = loadClusters(positionals);
+    const diagnostics = await runPolicies(POLICIES, clusters);
+    process.stdout.write(values.format === "json" ? formatJson(diagnostics, clusters.length) : formatText(diagnostics, clusters.length));
+    return diagnostics.some((d) => isFailing(d.severity)) ? 1 : 0;
+  } catch (error) {
+    if (error instanceof LoadError) {
+      console.error(`ERROR - ${error.message}`);
+      return 2;
+    }
+    throw error;
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));

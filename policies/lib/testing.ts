@@ -1,0 +1,94 @@
+// Shared vitest helpers for policy tests: every policy runs its good fixtures
+// (no findings) and its bad fixtures (findings, snapshotted) the same way.
+import { readdirSync, readFileSync } from "node:fs";
+import { join, relative, sep } from "node:path";
+import { describe, expect, it } from "vitest";
+import { POLICIES } from "../index.js";
+import { formatText } from "./format.js";
+import { clusterOf, loadCluster, parseDocuments } from "./load.js";
+import { runPolicies, runPolicy } from "./run.js";
+import type { ClusterTree, Diagnostic, KubeObject, Policy } from "./types.js";
+import { byCodeUnit } from "../../generators/order.js";
+
+export const REPO_ROOT = join(import.meta.dirname, "../..");
+
+function display(path: string): string {
+  return relative(REPO_ROOT, path).split(sep).join("/");
+}
+
+/** A fixture file as a cluster (default `prod`, so the profile is the production one). */
+export function loadFixture(path: string, cluster = "prod"): ClusterTree {
+  return clusterOf(cluster, parseDocuments(display(path), readFileSync(path, "utf8")), display(path));
+}
+
+/** The fixture files of a policy folder, split into good and bad. */
+export function fixtureFiles(policyDir: string): { good: string[]; bad: string[] } {
+  const files = readdirSync(join(policyDir, "fixtures")).sort(byCodeUnit);
+  return {
+    good: files.filter((f) => f.startsWith("good-")).map((f) => join(policyDir, "fixtures", f)),
+    bad: files.filter((f) => f.startsWith("bad-")).map((f) => join(policyDir, "fixtures", f)),
+  };
+}
+
+/** Runs one policy on one fixture file. */
+export async function checkFixture(policy: Policy, path: string, cluster = "prod"): Promise<Diagnostic[]> {
+  return runPolicy(policy, loadFixture(path, cluster));
+}
+
+/**
+ * The standard cases of a policy's test: every good fixture is accepted, every
+ * bad fixture is rejected by this policy alone, with reviewed (snapshotted)
+ * diagnostics. `cluster` names the profile the fixtures are judged against.
+ */
+export function describeFixtures(policy: Policy, policyDir: string, cluster = "prod"): void {
+  const { good, bad } = fixtureFiles(policyDir);
+  const rule = `${policy.area}/${policy.id}`;
+  describe(`when given the good fixtures of ${rule}`, () => {
+    it("should have at least one", () => expect(good.length).toBeGreaterThan(0));
+    it.each(good.map((f) => [display(f)]))("should accept %s", async (file) => {
+      const diagnostics = await checkFixture(policy, join(REPO_ROOT, file), cluster);
+      expect(formatText(diagnostics, 1)).toBe(formatText([], 1));
+    });
+  });
+  describe(`when given the bad fixtures of ${rule}`, () => {
+    it("should have at least one", () => expect(bad.length).toBeGreaterThan(0));
+    it.each(bad.map((f) => [display(f)]))("should reject %s", async (file) => {
+      const diagnostics = await checkFixture(policy, join(REPO_ROOT, file), cluster);
+      expect(diagnostics.length).toBeGreaterThan(0);
+      expect(diagnostics.every((d) => d.rule === rule)).toBe(true);
+      expect(formatText(diagnostics, 1)).toMatchSnapshot();
+    });
+  });
+}
+
+/** The committed tree of one cluster (clusters/<name>). */
+export function committedCluster(name: string): ClusterTree {
+  return loadCluster(join(REPO_ROOT, "clusters", name));
+}
+
+/**
+ * A committed cluster with one violation injected: `edit` receives a deep copy
+ * of the first document whose file ends with `fileSuffix` and returns the
+ * object(s) to put in its place (return `[]` to delete it). Throws if no file
+ * matches, so a renamed file cannot make a test pass vacuously.
+ */
+export function injected(cluster: string, fileSuffix: string, edit: (object: Record<string, any>) => KubeObject | KubeObject[]): ClusterTree {
+  const tree = committedCluster(cluster);
+  const i = tree.documents.findIndex((d) => d.file.endsWith(fileSuffix));
+  const target = tree.documents[i];
+  if (!target) throw new Error(`no committed file in clusters/${cluster} ends with ${fileSuffix}`);
+  const replaced = [edit(structuredClone(target.object) as Record<string, any>)].flat().map((object) => ({ ...target, object }));
+  return { ...tree, documents: [...tree.documents.slice(0, i), ...replaced, ...tree.documents.slice(i + 1)] };
+}
+
+/** A committed cluster with extra documents added (as if a file had been added by hand). */
+export function withAdded(cluster: string, file: string, objects: readonly KubeObject[]): ClusterTree {
+  const tree = committedCluster(cluster);
+  const added = objects.map((object, index) => ({ file: `${tree.root}/${file}`, index, object }));
+  return { ...tree, documents: [...tree.documents, ...added] };
+}
+
+/** Every policy on a cluster: the diagnostics the CLI would print. */
+export async function runAll(cluster: ClusterTree): Promise<Diagnostic[]> {
+  return runPolicies(POLICIES, [cluster]);
+}
