@@ -1,4 +1,5 @@
-import type { ClusterProfile } from "./types.js";
+import { REPOSITORY } from "./platform.js";
+import type { ClusterProfile, SecretBackend } from "./types.js";
 import { KUBERNETES_VERSION } from "./versions.js";
 
 // Each profile is the short list of ways a cluster differs. Figures come from
@@ -8,6 +9,19 @@ import { KUBERNETES_VERSION } from "./versions.js";
 
 const ALL_APPS = ["iot-anomaly-detection", "iot-edge-anomaly", "iot-telemetry", "kades", "pynomaly"] as const;
 const STANDARD_POOL = { name: "standard", arch: "amd64", selector: { "node.iot-fleet.io/pool": "standard" } } as const;
+
+/** Vault with Kubernetes auth: external-secrets logs in with its own ServiceAccount token, one auth mount per cluster. */
+function vault(cluster: string): SecretBackend {
+  return {
+    provider: "vault",
+    server: "https://vault.iot-fleet.internal:8200",
+    kvMount: "secret",
+    authMount: `kubernetes-${cluster}`,
+    role: "external-secrets",
+  };
+}
+
+const LETS_ENCRYPT_EMAIL = "platform-team@terragonlabs.com";
 
 export const dev: ClusterProfile = {
   name: "dev",
@@ -31,6 +45,18 @@ export const dev: ClusterProfile = {
     "object-storage": ["10.50.0.0/24"],
     database: ["10.60.0.0/24"],
   },
+  repository: REPOSITORY,
+  // Throwaway generated values: nothing real to protect in development.
+  secretBackend: { provider: "fake" },
+  issuer: { kind: "selfSigned" },
+  platform: {
+    replicas: 1,
+    grafana: true,
+    prometheusRetention: "3d",
+    loadBalancers: true,
+    kubeletInsecureTLS: false,
+    argocdHighAvailability: false,
+  },
 };
 
 export const staging: ClusterProfile = {
@@ -44,6 +70,9 @@ export const staging: ClusterProfile = {
   storageClasses: { standard: "standard", fast: "fast-ssd" },
   // Network-attached classes (the IoT API guide's fast-ssd is NFS-backed).
   readWriteMany: ["standard", "fast"],
+  secretBackend: vault("staging"),
+  issuer: { kind: "acme", server: "https://acme-staging-v02.api.letsencrypt.org/directory", email: LETS_ENCRYPT_EMAIL },
+  platform: { ...dev.platform, prometheusRetention: "7d" },
 };
 
 export const prod: ClusterProfile = {
@@ -68,6 +97,15 @@ export const prod: ClusterProfile = {
   ],
   clusterIssuer: "letsencrypt-prod",
   platformReserve: { cpu: "8", memory: "24Gi" },
+  secretBackend: vault("prod"),
+  issuer: { kind: "acme", server: "https://acme-v02.api.letsencrypt.org/directory", email: LETS_ENCRYPT_EMAIL },
+  platform: {
+    ...staging.platform,
+    replicas: 2,
+    prometheusRetention: "15d",
+    prometheusStorage: { size: "100Gi", storageClass: "standard" },
+    argocdHighAvailability: true,
+  },
   loadBalancerSourceRanges: ["203.0.113.0/24"],
   externalNetworks: {
     "kubernetes-api": ["10.100.0.1/32"],
@@ -97,6 +135,9 @@ export const edge: ClusterProfile = {
   platformReserve: { cpu: "2", memory: "4Gi" },
   apps: ["iot-edge-anomaly"],
   storageClasses: { standard: "local-path", fast: "local-path" },
+  secretBackend: vault("edge"),
+  // Only the smallest monitoring: dashboards live in a central Grafana, not on the devices.
+  platform: { ...dev.platform, grafana: false, prometheusRetention: "2d" },
 };
 
 /** A small cluster for the kind end-to-end test: every app at development size, capped small. */
@@ -113,6 +154,8 @@ export const kind: ClusterProfile = {
     requests: { cpu: "50m", memory: "64Mi" },
     limits: { cpu: "500m", memory: "512Mi" },
   },
+  // kind has no cloud load balancer, and its kubelets serve self-signed certificates.
+  platform: { ...dev.platform, loadBalancers: false, kubeletInsecureTLS: true },
 };
 
 /** Every cluster of the fleet, in a fixed order. */

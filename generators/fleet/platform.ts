@@ -9,7 +9,11 @@ export const PLATFORM: PlatformEndpoints = {
   prometheusSelector: { release: "kube-prometheus-stack" },
 };
 
-/** The Git repository and revision Argo CD syncs every cluster from. */
+/**
+ * The Git repository and revision Argo CD syncs the fleet from: the one place
+ * they are written. Cluster profiles take it as their `repository` (a profile
+ * may pin another revision); Applications and runbook links read the profile.
+ */
 export const REPOSITORY = {
   url: "https://github.com/iot-platform/iot-fleet-gitops.git",
   targetRevision: "main",

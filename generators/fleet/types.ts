@@ -53,6 +53,62 @@ export interface ClusterProfile {
   readonly platformReserve: ResourceAmounts;
   /** Upper bound on every container's requests and limits (small test clusters). */
   readonly resourceCap?: ResourcesSpec;
+  /** The Git repository and revision Argo CD in this cluster syncs from (Applications, runbook links). */
+  readonly repository: Repository;
+  /** Where the cluster's ClusterSecretStore (`secretStore`) reads secret values from. */
+  readonly secretBackend: SecretBackend;
+  /** How the ClusterIssuer named `clusterIssuer` signs ingress certificates. */
+  readonly issuer: IssuerSpec;
+  /** Size and shape of the platform add-ons (Argo CD, ingress, monitoring, ...). */
+  readonly platform: PlatformSettings;
+}
+
+/** A Git repository at a revision (branch, tag or commit). */
+export interface Repository {
+  readonly url: string;
+  readonly targetRevision: string;
+}
+
+/**
+ * The backend external-secrets reads from. `vault` authenticates with the
+ * external-secrets ServiceAccount's own token (Vault Kubernetes auth), so no
+ * credential is stored anywhere. `fake` is external-secrets' test provider with
+ * generated throwaway values: development and kind clusters only.
+ */
+export type SecretBackend =
+  | {
+      readonly provider: "vault";
+      /** Vault address, e.g. `https://vault.example.com:8200`. */
+      readonly server: string;
+      /** Mount path of the KV version 2 engine holding `iot-fleet/<cluster>/<app>/<secret>`. */
+      readonly kvMount: string;
+      /** Mount path of the Kubernetes auth method that trusts this cluster's ServiceAccount tokens. */
+      readonly authMount: string;
+      /** Vault role bound to the external-secrets ServiceAccount. */
+      readonly role: string;
+    }
+  | { readonly provider: "fake" };
+
+/** ACME (Let's Encrypt over HTTP-01 through the cluster's ingress class) or a self-signed issuer. */
+export type IssuerSpec =
+  | { readonly kind: "acme"; readonly server: string; readonly email: string }
+  | { readonly kind: "selfSigned" };
+
+export interface PlatformSettings {
+  /** Replicas of each platform controller and of Prometheus; 2 or more where the cluster is highly available. */
+  readonly replicas: number;
+  /** Run Grafana with one dashboard per app (a cluster without it is watched from elsewhere). */
+  readonly grafana: boolean;
+  /** How long Prometheus keeps samples, e.g. "15d". */
+  readonly prometheusRetention: string;
+  /** Persistent Prometheus storage; without it Prometheus keeps its data on an emptyDir. @default none */
+  readonly prometheusStorage?: { readonly size: string; readonly storageClass: StorageClassRole };
+  /** The cluster provisions LoadBalancer Services; without them the ingress controller is a NodePort Service. */
+  readonly loadBalancers: boolean;
+  /** Kubelets serve self-signed certificates (kind), so metrics-server skips their verification. */
+  readonly kubeletInsecureTLS: boolean;
+  /** Install Argo CD's highly available manifests (redis-ha, several replicas). */
+  readonly argocdHighAvailability: boolean;
 }
 
 /** Where the fleet's shared platform pieces live; the same in every cluster. */

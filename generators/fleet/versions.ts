@@ -15,3 +15,48 @@ export const CRD_MODULES = {
   externalSecrets: { module: "github.com/external-secrets/external-secrets", version: "v1.3.2" },
   verticalPodAutoscaler: { module: "k8s.io/autoscaler/vertical-pod-autoscaler", version: "v1.8.1" },
 } as const;
+
+/** A Helm chart at a pinned version, in the chart repository it is published to. */
+export interface ChartPin {
+  readonly repoURL: string;
+  readonly chart: string;
+  readonly version: string;
+}
+
+/**
+ * Helm charts of the platform add-ons. Each matches the CRD module above that
+ * defines the kinds it serves: cert-manager and external-secrets are released
+ * in lockstep with their CRDs; kube-prometheus-stack 77.x ships
+ * prometheus-operator v0.85.0 (78.0.0 moved to v0.86.0); the VPA chart 0.13.0
+ * runs the recommender image pinned in `VPA_IMAGE_TAG`.
+ */
+export const HELM_CHARTS = {
+  ingressNginx: { repoURL: "https://kubernetes.github.io/ingress-nginx", chart: "ingress-nginx", version: "4.14.3" },
+  certManager: { repoURL: "https://charts.jetstack.io", chart: "cert-manager", version: CRD_MODULES.certManager.version },
+  kubePrometheusStack: {
+    repoURL: "https://prometheus-community.github.io/helm-charts",
+    chart: "kube-prometheus-stack",
+    version: "77.14.0",
+  },
+  metricsServer: { repoURL: "https://kubernetes-sigs.github.io/metrics-server/", chart: "metrics-server", version: "3.13.0" },
+  verticalPodAutoscaler: { repoURL: "https://kubernetes.github.io/autoscaler", chart: "vertical-pod-autoscaler", version: "0.13.0" },
+  externalSecrets: {
+    repoURL: "https://charts.external-secrets.io",
+    chart: "external-secrets",
+    version: CRD_MODULES.externalSecrets.version.replace(/^v/, ""),
+  },
+  prometheusAdapter: {
+    repoURL: "https://prometheus-community.github.io/helm-charts",
+    chart: "prometheus-adapter",
+    version: "5.2.0",
+  },
+} as const satisfies Record<string, ChartPin>;
+
+/** The VPA recommender image tag: the VPA release whose CRDs the fleet validates against. */
+export const VPA_IMAGE_TAG = CRD_MODULES.verticalPodAutoscaler.version.replace(/^v/, "");
+
+/** Argo CD's own install manifests, at the release whose CRDs define the fleet's Application objects. */
+export const ARGOCD_MANIFESTS = {
+  repoURL: "https://github.com/argoproj/argo-cd.git",
+  version: CRD_MODULES.argoCd.version,
+} as const;

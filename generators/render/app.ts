@@ -1,3 +1,5 @@
+import type { IObjectMeta } from "@kubernetes-models/apimachinery/apis/meta/v1/ObjectMeta";
+import { componentWaves, syncAnnotations } from "../argocd/sync-order.js";
 import type { ClusterProfile } from "../fleet/types.js";
 import type { AppDefinition } from "../spec/types.js";
 import { assertValidApp } from "../spec/validate.js";
@@ -22,6 +24,8 @@ export type KubeObject = {
 };
 
 interface Model {
+  readonly kind: string;
+  metadata?: IObjectMeta;
   validate(): void;
   toJSON(): unknown;
 }
@@ -56,9 +60,13 @@ export function renderApp(app: AppDefinition, cluster: ClusterProfile): KubeObje
     ...spec.components.map((w) => componentNetworkPolicy(ctx, w)),
     prometheusRule(ctx),
   ];
+  const waves = componentWaves(spec, cluster.name);
   return models
     .filter((m): m is Model => m !== undefined)
     .map((m) => {
+      // Argo CD sync waves, hooks and deletion protection (generators/argocd/sync-order.ts).
+      const metadata = m.metadata ?? {};
+      m.metadata = { ...metadata, annotations: { ...metadata.annotations, ...syncAnnotations(spec, cluster.name, { kind: m.kind, metadata }, waves) } };
       // Schema check of every object against its kubernetes-models class before it can be written.
       m.validate();
       return JSON.parse(JSON.stringify(m.toJSON())) as KubeObject;

@@ -1,5 +1,6 @@
 import { PrometheusRule, ServiceMonitor } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1";
-import { PLATFORM, REPOSITORY } from "../fleet/platform.js";
+import { PLATFORM } from "../fleet/platform.js";
+import type { Repository } from "../fleet/types.js";
 import type { ServiceWorkloadSpec } from "../spec/types.js";
 import { type AppContext, meta, selectorLabels } from "./context.js";
 import { allPorts, SCRAPE_LABEL, scrapedService } from "./networking.js";
@@ -28,10 +29,10 @@ export function serviceMonitor(ctx: AppContext, workload: ServiceWorkloadSpec): 
   });
 }
 
-/** Where an alert's runbook lives: a section of the app's generated runbook. */
-export function runbookUrl(app: string, alert: string): string {
-  const web = REPOSITORY.url.replace(/\.git$/, "");
-  return `${web}/blob/${REPOSITORY.targetRevision}/docs/runbooks/${app}.md#${alert.toLowerCase()}`;
+/** Where an alert's runbook lives: a section of the app's generated runbook, at the revision the cluster runs. */
+export function runbookUrl(repository: Repository, app: string, alert: string): string {
+  const web = repository.url.replace(/\.git$/, "");
+  return `${web}/blob/${repository.targetRevision}/docs/runbooks/${app}.md#${alert.toLowerCase()}`;
 }
 
 export function prometheusRule(ctx: AppContext): PrometheusRule | undefined {
@@ -47,7 +48,7 @@ export function prometheusRule(ctx: AppContext): PrometheusRule | undefined {
             expr: a.expr,
             for: a.for,
             labels: { severity: a.severity, app: ctx.app.name },
-            annotations: { summary: a.summary, description: a.description, runbook_url: runbookUrl(ctx.app.name, a.alert) },
+            annotations: { summary: a.summary, description: a.description, runbook_url: runbookUrl(ctx.cluster.repository, ctx.app.name, a.alert) },
           })),
         },
       ],

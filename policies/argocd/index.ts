@@ -1,4 +1,5 @@
 import type { Policy } from "../lib/types.js";
+import { dataSafety } from "./data-safety/data-safety.js";
 
 /** The argocd policies, one folder each. */
-export const ARGOCD_POLICIES: readonly Policy[] = [];
+export const ARGOCD_POLICIES: readonly Policy[] = [dataSafety];

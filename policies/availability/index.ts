@@ -1,4 +1,7 @@
 import type { Policy } from "../lib/types.js";
+import { podDisruptionBudget } from "./pod-disruption-budget/pod-disruption-budget.js";
+import { probes } from "./probes/probes.js";
+import { spread } from "./spread/spread.js";
 
 /** The availability policies, one folder each. */
-export const AVAILABILITY_POLICIES: readonly Policy[] = [];
+export const AVAILABILITY_POLICIES: readonly Policy[] = [probes, podDisruptionBudget, spread];

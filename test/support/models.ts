@@ -1,5 +1,7 @@
+import { AppProject, Application } from "@kubernetes-models/argo-cd/argoproj.io/v1alpha1";
 import { VerticalPodAutoscaler } from "@kubernetes-models/autoscaler/autoscaling.k8s.io/v1";
-import { ExternalSecret } from "@kubernetes-models/external-secrets/external-secrets.io/v1";
+import { ClusterIssuer } from "@kubernetes-models/cert-manager/cert-manager.io/v1";
+import { ClusterSecretStore, ExternalSecret } from "@kubernetes-models/external-secrets/external-secrets.io/v1";
 import { PrometheusRule, ServiceMonitor } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1";
 import { Deployment, StatefulSet } from "kubernetes-models/apps/v1";
 import { HorizontalPodAutoscaler } from "kubernetes-models/autoscaling/v2";
@@ -25,6 +27,10 @@ interface ModelClass {
 /** The kubernetes-models class of every apiVersion/kind the fleet may contain. */
 export const MODELS: Readonly<Record<string, ModelClass>> = Object.fromEntries(
   [
+    Application,
+    AppProject,
+    ClusterIssuer,
+    ClusterSecretStore,
     ConfigMap,
     CronJob,
     Deployment,

@@ -1,0 +1,324 @@
+// Schema validation of the committed tree and of broken copies of a cluster,
+// with the real kubeconform and the built schema cache (`npm run setup`).
+import { execFile } from "node:child_process";
+import { cpSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parseDocument, Parser } from "yaml";
+import { byCodeUnit } from "../../generators/order.js";
+import { CLUSTERS_DIR, REPO_ROOT } from "../support/committed.js";
+import { runCli, USAGE } from "./cli.js";
+import { tempDir } from "./testing.js";
+import { findClusters, formatText, requireSetup, SetupError, validateClusters, type ValidationReport } from "./validation.js";
+
+const run = promisify(execFile);
+const TSX = join(REPO_ROOT, "node_modules", ".bin", "tsx");
+const CLI = join(REPO_ROOT, "test", "schema", "validate.ts");
+
+/** Runs `npm run validate`'s command for real; never throws on a non-zero exit. */
+async function cli(args: readonly string[], cwd = REPO_ROOT): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(TSX, [CLI, ...args], { cwd, maxBuffer: 64 * 1024 * 1024 });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code?: number; stdout?: string; stderr?: string };
+    return { code: e.code ?? -1, stdout: e.stdout ?? "", stderr: e.stderr ?? "" };
+  }
+}
+
+/** Documents in the committed tree, counted by the YAML library's parser (not the validator's own counter). */
+function committedDocumentCount(dir: string): number {
+  let count = 0;
+  const walk = (d: string): void => {
+    for (const entry of readdirSync(d, { withFileTypes: true })) {
+      const path = join(d, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else if (/\.ya?ml$/.test(entry.name)) {
+        for (const token of new Parser().parse(readFileSync(path, "utf8"))) if (token.type === "document" && token.value !== undefined) count++;
+      }
+    }
+  };
+  walk(dir);
+  return count;
+}
+
+beforeAll(() => {
+  // Fails (does not skip) when `npm run setup` has not run: the message says so.
+  requireSetup();
+});
+
+describe("when validating the committed clusters", () => {
+  let report: ValidationReport;
+  beforeAll(async () => {
+    report = await validateClusters(findClusters([CLUSTERS_DIR]));
+  });
+
+  it("should validate every cluster directory under clusters/", () => {
+    const dirs = readdirSync(CLUSTERS_DIR, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name);
+    expect(report.clusters.map((c) => c.cluster).sort()).toEqual(dirs.sort());
+  });
+
+  it("should find every resource valid, with no invalid resources and no errors", () => {
+    const problems = report.clusters.flatMap((c) => c.problems);
+    expect(problems.length === 0 ? "" : formatText(report)).toBe("");
+    for (const c of report.clusters) expect([c.cluster, c.invalid, c.errors]).toEqual([c.cluster, 0, 0]);
+  });
+
+  it("should validate as many resources as the tree holds documents: nothing skipped", () => {
+    for (const c of report.clusters) {
+      const documents = committedDocumentCount(join(CLUSTERS_DIR, c.cluster));
+      expect([c.cluster, c.resources, c.valid]).toEqual([c.cluster, documents, documents]);
+    }
+    expect(report.clusters.reduce((n, c) => n + c.resources, 0)).toBeGreaterThan(0);
+  });
+});
+
+/** One change to one resource in a copy of the edge cluster, and what the validator must say about it. */
+interface BrokenCase {
+  readonly name: string;
+  /** The kind of the resource to break: the first file holding one is edited. */
+  readonly target: string;
+  readonly edit: (doc: ReturnType<typeof parseDocument>) => void;
+  readonly rule: string;
+  readonly kind: string;
+  readonly field: string;
+  readonly message: RegExp;
+}
+
+const CASES: readonly BrokenCase[] = [
+  {
+    name: 'a wrong type (replicas: "three")',
+    target: "Deployment",
+    edit: (d) => d.setIn(["spec", "replicas"], "three"),
+    rule: "schema/invalid",
+    kind: "Deployment",
+    field: "spec.replicas",
+    message: /^got string, want null or integer$/,
+  },
+  {
+    name: "an unknown field in a pod template's container",
+    target: "Deployment",
+    edit: (d) => d.setIn(["spec", "template", "spec", "containers", 0, "imagePullPolcy"], "IfNotPresent"),
+    rule: "schema/invalid",
+    kind: "Deployment",
+    field: "spec.template.spec.containers[0].imagePullPolcy",
+    message: /^unknown field, not in the apps\/v1 Deployment schema$/,
+  },
+  {
+    name: "a misspelled kind",
+    target: "Deployment",
+    edit: (d) => d.set("kind", "Deploymnt"),
+    rule: "schema/missing",
+    kind: "Deploymnt",
+    field: "",
+    message: /^no schema for apps\/v1 Deploymnt: \S+\/v1\.35\.4-standalone-strict\/apps\/deploymnt_v1\.json does not exist$/,
+  },
+  {
+    name: "a kind at an API version the pinned Kubernetes does not serve",
+    target: "HorizontalPodAutoscaler",
+    edit: (d) => d.set("apiVersion", "autoscaling/v2beta2"),
+    rule: "schema/missing",
+    kind: "HorizontalPodAutoscaler",
+    field: "",
+    message: /^no schema for autoscaling\/v2beta2 HorizontalPodAutoscaler: /,
+  },
+  {
+    name: "a ServiceMonitor field of the wrong type",
+    target: "ServiceMonitor",
+    edit: (d) => d.setIn(["spec", "endpoints", 0, "interval"], 30),
+    rule: "schema/invalid",
+    kind: "ServiceMonitor",
+    field: "spec.endpoints[0].interval",
+    message: /^got number, want string$/,
+  },
+  {
+    name: "an unknown field in a ServiceMonitor endpoint",
+    target: "ServiceMonitor",
+    edit: (d) => d.setIn(["spec", "endpoints", 0, "scrapeEvery"], "30s"),
+    rule: "schema/invalid",
+    kind: "ServiceMonitor",
+    field: "spec.endpoints[0].scrapeEvery",
+    message: /^unknown field, not in the monitoring\.coreos\.com\/v1 ServiceMonitor schema$/,
+  },
+  {
+    name: "a PrometheusRule field of the wrong type",
+    target: "PrometheusRule",
+    edit: (d) => d.setIn(["spec", "groups", 0, "rules", 0, "for"], 5),
+    rule: "schema/invalid",
+    kind: "PrometheusRule",
+    field: "spec.groups[0].rules[0].for",
+    message: /^got number, want string$/,
+  },
+  {
+    name: "an unknown top-level field in a PrometheusRule",
+    target: "PrometheusRule",
+    edit: (d) => d.set("specs", {}),
+    rule: "schema/invalid",
+    kind: "PrometheusRule",
+    field: "specs",
+    message: /^unknown field, not in the monitoring\.coreos\.com\/v1 PrometheusRule schema$/,
+  },
+  {
+    name: "an ExternalSecret field of the wrong type",
+    target: "ExternalSecret",
+    edit: (d) => d.setIn(["spec", "secretStoreRef", "name"], 5),
+    rule: "schema/invalid",
+    kind: "ExternalSecret",
+    field: "spec.secretStoreRef.name",
+    message: /^got number, want string$/,
+  },
+  {
+    name: "an unknown field in a custom resource's metadata",
+    target: "ExternalSecret",
+    edit: (d) => d.setIn(["metadata", "lables"], { a: "b" }),
+    rule: "schema/invalid",
+    kind: "ExternalSecret",
+    field: "metadata.lables",
+    message: /^unknown field, not in the external-secrets\.io\/v1 ExternalSecret schema$/,
+  },
+  {
+    name: "an ExternalSecret at its unserved v1beta1",
+    target: "ExternalSecret",
+    edit: (d) => d.set("apiVersion", "external-secrets.io/v1beta1"),
+    rule: "schema/missing",
+    kind: "ExternalSecret",
+    field: "",
+    message: /^no schema for external-secrets\.io\/v1beta1 ExternalSecret: /,
+  },
+  {
+    name: "a CRD enum violated (VPA updateMode)",
+    target: "VerticalPodAutoscaler",
+    edit: (d) => d.setIn(["spec", "updatePolicy", "updateMode"], "Sometimes"),
+    rule: "schema/invalid",
+    kind: "VerticalPodAutoscaler",
+    field: "spec.updatePolicy.updateMode",
+    message: /^value must be one of /,
+  },
+];
+
+/** The first file (in code-unit order) below `dir` whose document is of `kind`. */
+function fileOfKind(dir: string, kind: string): string {
+  const files: string[] = [];
+  const walk = (d: string): void => {
+    for (const entry of readdirSync(d, { withFileTypes: true }).sort((a, b) => byCodeUnit(a.name, b.name))) {
+      const path = join(d, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else if (/\.ya?ml$/.test(entry.name)) files.push(path);
+    }
+  };
+  walk(dir);
+  const file = files.find((f) => parseDocument(readFileSync(f, "utf8")).get("kind") === kind);
+  if (!file) throw new Error(`no ${kind} in ${dir}: pick another kind for this case`);
+  return file;
+}
+
+describe("when validating a broken copy of a cluster", () => {
+  const temp = tempDir("schema-broken");
+  afterAll(() => temp.remove());
+
+  describe.each(CASES)("when it has $name", (c) => {
+    let report: ValidationReport;
+    let path: string;
+    let name: unknown;
+    beforeAll(async () => {
+      const dir = join(temp.dir, c.name.replace(/\W+/g, "-"), "edge");
+      cpSync(join(CLUSTERS_DIR, "edge"), dir, { recursive: true });
+      path = fileOfKind(dir, c.target);
+      const doc = parseDocument(readFileSync(path, "utf8"));
+      name = doc.getIn(["metadata", "name"]);
+      c.edit(doc);
+      writeFileSync(path, doc.toString());
+      report = await validateClusters(findClusters([dir]));
+    });
+
+    it("should report exactly that problem, naming the file, the resource and the field", () => {
+      const [cluster] = report.clusters;
+      // The copy is outside the working directory, so files are reported by absolute path.
+      expect(cluster?.problems.map((p) => ({ file: p.file, rule: p.rule, kind: p.kind, name: p.name, fields: p.fields.map((f) => f.field) }))).toEqual([
+        { file: path, rule: c.rule, kind: c.kind, name, fields: [c.field] },
+      ]);
+      expect(cluster?.problems[0]?.fields[0]?.message).toMatch(c.message);
+    });
+
+    it("should still count every other resource valid", () => {
+      const [cluster] = report.clusters;
+      expect(cluster && [cluster.resources, cluster.valid, cluster.invalid + cluster.errors]).toEqual([cluster?.documents, (cluster?.documents ?? 0) - 1, 1]);
+    });
+  });
+});
+
+describe("when running npm run validate", () => {
+  const temp = tempDir("schema-cli");
+  afterAll(() => temp.remove());
+
+  it("should exit 0 on a valid cluster and print its counts", async () => {
+    const { code, stdout } = await cli(["clusters/edge"]);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^INFO - cluster edge \(clusters\/edge\): (\d+) resources in \1 files: \1 valid, 0 invalid, 0 error\(s\)$/m);
+    expect(stdout).toMatch(/: all valid\n$/);
+  });
+
+  it("should exit 1 and name the file, resource and field of each problem", async () => {
+    const dir = join(temp.dir, "edge");
+    cpSync(join(CLUSTERS_DIR, "edge"), dir, { recursive: true });
+    const path = fileOfKind(dir, "Deployment");
+    const doc = parseDocument(readFileSync(path, "utf8"));
+    doc.setIn(["spec", "replicas"], "three");
+    writeFileSync(path, doc.toString());
+    const { code, stdout } = await cli([dir]);
+    expect(code).toBe(1);
+    expect(stdout).toContain(
+      [
+        "Bug: resource does not match its schema (schema/invalid)",
+        `  ---> ${path} -> Deployment/${String(doc.getIn(["metadata", "name"]))}`,
+        "       spec.replicas: got string, want null or integer",
+      ].join("\n"),
+    );
+    expect(stdout).toMatch(/found 1 problem\(s\)\n$/);
+  });
+
+  it("should exit 2 on bad arguments, with the usage", async () => {
+    const { code, stderr } = await cli(["clusters/nowhere"]);
+    expect(code).toBe(2);
+    expect(stderr).toBe(`ERROR - clusters/nowhere: no such directory; give a cluster directory (clusters/prod) or a directory of clusters (clusters)\n${USAGE}\n`);
+  });
+});
+
+describe("when the command runs in-process", () => {
+  async function inProcess(args: readonly string[]): Promise<{ code: number; out: string; err: string }> {
+    let out = "";
+    let err = "";
+    const code = await runCli(args, { out: (t) => (out += t), err: (t) => (err += t) });
+    return { code, out, err };
+  }
+
+  it("should give the same as data with --format json", async () => {
+    const { code, out } = await inProcess(["clusters/edge", "--format", "json"]);
+    const report = JSON.parse(out) as { summary: { clusters: number; resources: number; valid: number; invalid: number; errors: number }; clusters: { cluster: string; problems: unknown[] }[] };
+    expect(code).toBe(0);
+    expect(report.summary).toMatchObject({ clusters: 1, invalid: 0, errors: 0 });
+    expect(report.summary.valid).toBe(report.summary.resources);
+    expect(report.clusters.map((c) => [c.cluster, c.problems])).toEqual([["edge", []]]);
+  });
+
+  it.each([
+    [[], /^ERROR - no directory given\n/],
+    [["clusters/edge", "--format", "xml"], /^ERROR - unknown --format xml\n/],
+    [["clusters/edge", "--colour"], /^ERROR - Unknown option '--colour'/],
+    [["docs/runbooks"], /^ERROR - no YAML files under docs\/runbooks;/],
+  ])("should exit 2 on bad arguments %j", async (args, message) => {
+    const { code, err } = await inProcess(args);
+    expect(code).toBe(2);
+    expect(err).toMatch(message);
+    expect(err).toContain(USAGE);
+  });
+});
+
+describe("when kubeconform or the schemas are not built", () => {
+  it("should say what is missing and to run npm run setup", () => {
+    const missing = { binary: join(REPO_ROOT, ".tools", "nowhere", "kubeconform"), schemaDir: join(REPO_ROOT, ".cache", "schemas", "nowhere") };
+    expect(() => requireSetup(missing)).toThrow(SetupError);
+    expect(() => requireSetup(missing)).toThrow(/^kubeconform v\d+\.\d+\.\d+ \(.*\.tools\/nowhere\/kubeconform\) and the offline schemas for the current pins \(.*nowhere\) not built; run `npm run setup`/);
+  });
+});
