@@ -44,7 +44,7 @@ export function syncPolicy(choices: SyncChoices): NonNullable<Application["spec"
 }
 
 export function hasLargeObject(objects: readonly KubeObject[]): boolean {
-  return objects.some((o) => JSON.stringify(o).length >= LARGE_OBJECT_BYTES);
+  return objects.some((o) => Buffer.byteLength(JSON.stringify(o)) >= LARGE_OBJECT_BYTES);
 }
 
 function application(

@@ -1,10 +1,11 @@
 // Argo CD does not assess the health of Application resources (removed in
 // v1.8), so a parent waits for nothing between its sync waves. This check,
 // installed in argocd-cm by the root Application before any child is created,
-// restores it, and is stricter than the one in Argo CD's documentation: a child
-// counts as healthy only when it is synced to Git, its last sync did not fail
-// and its own health is Healthy. Since v3.4 a child missing a resource can
-// report Healthy health while its sync failed; the sync status catches that.
+// restores it, and is stricter than the one in Argo CD's documentation, which
+// trusts the child's health alone: that can read Healthy while the child is
+// still out of sync, mid-sync, or after its last sync failed (an object that
+// never applied). Here a child counts as healthy only when it is synced to
+// Git, its last sync did not fail and its own health is Healthy.
 
 /** The argocd-cm key Argo CD reads a health check for argoproj.io/Application from. */
 export const APPLICATION_HEALTH_KEY = "resource.customizations.health.argoproj.io_Application";

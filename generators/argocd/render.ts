@@ -47,13 +47,9 @@ export function renderArgoCd(cluster: ClusterProfile, apps: readonly AppObjects[
     ...(addons.length > 0 ? [argocd(platformProject(cluster, addons))] : []),
     ...addons.map((a) => argocd(addonApplication(cluster, a, waves.get(a.id) as number))),
     ...apps.flatMap((a) => [argocd(appProject(cluster, a)), argocd(appApplication(cluster, a, appWave))]),
-    ...addons.flatMap((a) =>
-      a.source.kind === "directory"
-        ? a.source.objects.map((object) => ({
-            path: `platform/${a.source.kind === "directory" ? a.source.directory : ""}/${fileName(object)}`,
-            object,
-            source: "generators/platform" as const,
-          }))
+    ...addons.flatMap(({ source }) =>
+      source.kind === "directory"
+        ? source.objects.map((object) => ({ path: `platform/${source.directory}/${fileName(object)}`, object, source: "generators/platform" as const }))
         : [],
     ),
   ];

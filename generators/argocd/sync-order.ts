@@ -3,16 +3,13 @@
 // stores, the Jobs that prepare them, and last the components that use them.
 // Argo CD waits for every object of a wave to be healthy before the next wave.
 import type { ClaimSpec, AppSpec, WorkloadSpec } from "../spec/types.js";
-import { isBatch } from "../render/context.js";
+import { DATA_SAFETY_ANNOTATIONS, isBatch } from "../render/context.js";
 import { SpecError } from "../spec/validate.js";
 import { byCodeUnit } from "../order.js";
 
 export const SYNC_WAVE = "argocd.argoproj.io/sync-wave";
 export const HOOK = "argocd.argoproj.io/hook";
 export const HOOK_DELETE_POLICY = "argocd.argoproj.io/hook-delete-policy";
-export const SYNC_OPTIONS = "argocd.argoproj.io/sync-options";
-/** Argo CD never prunes the object when it leaves Git, nor deletes it with its Application. */
-export const KEEP_ON_DELETE = "Prune=false,Delete=false";
 
 /** Waves inside an app's Application; components start at `firstWorkload` and count up. */
 export const APP_WAVES = { namespace: -2, foundation: -1, firstWorkload: 0 } as const;
@@ -149,7 +146,7 @@ export function syncAnnotations(
   const wave = (n: number): Record<string, string> => ({ [SYNC_WAVE]: String(n) });
   switch (object.kind) {
     case "Namespace":
-      return { ...wave(APP_WAVES.namespace), ...(holdsData(app) ? { [SYNC_OPTIONS]: KEEP_ON_DELETE } : {}) };
+      return { ...wave(APP_WAVES.namespace), ...(holdsData(app) ? DATA_SAFETY_ANNOTATIONS : {}) };
     case "PersistentVolumeClaim": {
       const claim = (app.claims ?? []).find((c) => c.name === object.metadata.name);
       if (!claim) throw new Error(`apps/${app.name}: PersistentVolumeClaim/${object.metadata.name} is not in the spec's claims`);

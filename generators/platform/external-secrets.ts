@@ -31,6 +31,8 @@ export function externalSecretsAddon(cluster: ClusterProfile, needs: readonly st
       releaseName: EXTERNAL_SECRETS_ADDON,
       values: {
         installCRDs: true,
+        // Vault checks the operator's token with a TokenReview made with that same token.
+        systemAuthDelegator: cluster.secretBackend.provider === "vault",
         replicaCount: replicas,
         leaderElect: replicas > 1,
         global: placement,

@@ -1,8 +1,8 @@
 import { Namespace } from "kubernetes-models/v1";
-import { SYNC_OPTIONS, KEEP_ON_DELETE } from "../argocd/sync-order.js";
 import { PLATFORM } from "../fleet/platform.js";
 import type { ClusterProfile } from "../fleet/types.js";
 import type { KubeObject } from "../render/app.js";
+import { DATA_SAFETY_ANNOTATIONS } from "../render/context.js";
 import { byCodeUnit } from "../order.js";
 import { plain, platformLabels } from "./addon.js";
 
@@ -49,7 +49,7 @@ export function platformNamespaces(cluster: ClusterProfile, names: readonly stri
               "pod-security.kubernetes.io/warn-version": version,
             },
             // Deleting a namespace deletes every volume in it (Prometheus data included).
-            annotations: { [SYNC_OPTIONS]: KEEP_ON_DELETE },
+            annotations: { ...DATA_SAFETY_ANNOTATIONS },
           },
         }),
       ),

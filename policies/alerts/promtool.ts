@@ -48,9 +48,9 @@ export interface PromtoolRun {
 }
 
 /** Runs `promtool <args>` in `cwd` (so its messages name files relative to it). */
-export function runPromtool(binary: string, args: readonly string[], cwd: string): Promise<PromtoolRun> {
+export function runPromtool(binary: string, args: readonly string[], cwd: string, timeoutMs = PROMTOOL_TIMEOUT_MS): Promise<PromtoolRun> {
   return new Promise((resolve) => {
-    execFile(binary, [...args], { cwd, timeout: PROMTOOL_TIMEOUT_MS, maxBuffer: 16 * 1024 * 1024, env: { ...process.env, LC_ALL: "C" } }, (error, stdout, stderr) => {
+    execFile(binary, [...args], { cwd, timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024, env: { ...process.env, LC_ALL: "C" } }, (error, stdout, stderr) => {
       if (error === null) {
         resolve({ code: 0, stdout, stderr });
         return;
@@ -60,7 +60,7 @@ export function runPromtool(binary: string, args: readonly string[], cwd: string
         resolve({ code: e.code, stdout, stderr });
         return;
       }
-      const why = e.killed || e.signal ? `was stopped after ${PROMTOOL_TIMEOUT_MS / 1000}s (${e.signal ?? "timeout"})` : `could not be started: ${e.message}`;
+      const why = e.killed || e.signal ? `was stopped after ${timeoutMs / 1000}s (${e.signal ?? "timeout"})` : `could not be started: ${e.message}`;
       resolve({ code: null, stdout, stderr, error: `promtool ${args[0] ?? ""} ${args[1] ?? ""} ${why}` });
     });
   });

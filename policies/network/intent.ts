@@ -155,12 +155,14 @@ export function intentFromApps(profile: ClusterProfile, apps: readonly AppDefini
 
 interface IntentFile {
   networks?: Record<string, string[]>;
-  components?: { namespace?: string; name?: string; role?: string; ports?: { name?: string; port?: number; protocol?: string }[] }[];
+  components?: { namespace?: string; name?: string; app?: string; role?: string; ports?: { name?: string; port?: number; protocol?: string }[] }[];
   flows?: { from?: string; to?: string; port?: number; protocol?: string }[];
 }
 
 /**
- * Reads a fixture intent. Peers are `<namespace>/<component>`,
+ * Reads a fixture intent. Components name their namespace, name, optional
+ * `app` (fix texts then point at apps/<app>), `role` and named `ports`.
+ * Peers are `<namespace>/<component>`,
  * `ingress-controller`, `prometheus` or `network:<name>` (a key of
  * `networks`); protocol defaults to TCP.
  */
@@ -186,7 +188,8 @@ export function intentFromFile(path: string): Intent {
     return {
       namespace: c.namespace as string,
       name: c.name as string,
-      source: path,
+      // Fix texts point at the app the component stands for, as they would for a real spec.
+      source: typeof c.app === "string" ? `apps/${c.app}` : path,
       role: role as IntentComponent["role"],
       ports: (c.ports ?? []).map((p) => ({ name: p.name ?? "", port: p.port ?? 0, protocol: (p.protocol ?? "TCP") as Protocol })),
     };

@@ -388,6 +388,8 @@ describe("when a NetworkPolicy is malformed", () => {
     [{ podSelector: {}, ingress: [{ ports: [{ port: 80, endPort: 79 }] }] }, "spec.ingress[0].ports[0].endPort"],
     [{ podSelector: {}, ingress: [{ ports: [{ port: "http", endPort: 90 }] }] }, "spec.ingress[0].ports[0].endPort"],
     [{ podSelector: {}, egress: [{ ports: [{ port: 53, protocol: "ICMP" }] }] }, "spec.egress[0].ports[0].protocol"],
+    [{ podSelector: {}, egress: [{ ports: [{ port: "53" }] }] }, "spec.egress[0].ports[0].port"],
+    [{ podSelector: {}, egress: [{ ports: [{ port: "Metrics" }] }] }, "spec.egress[0].ports[0].port"],
     [{ podSelector: { matchExpressions: [{ key: "a", operator: "Exists", values: ["b"] }] } }, "spec.podSelector.matchExpressions[0].values"],
   ])("should name the field (%j)", (spec, path) => {
     expect(policy("shop", spec).problems.map((p) => p.path)).toEqual([path]);

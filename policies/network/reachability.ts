@@ -220,7 +220,12 @@ function parsePort(raw: Json, path: string, problems: { path: string; problem: s
   const port = raw["port"];
   const endPort = raw["endPort"];
   if (port === undefined || port === null) return { protocol };
-  if (typeof port === "string" && !/^\d+$/.test(port)) {
+  if (typeof port === "string") {
+    // A quoted number is a port *name* to the API server, and names need a letter.
+    if (!/^(?=.*[a-z])[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(port) || port.length > 15 || port.includes("--")) {
+      problems.push({ path: `${path}.port`, problem: `is the string ${JSON.stringify(port)}, neither a port number nor a valid port name${/^\d+$/.test(port) ? "; write the number unquoted" : ""}` });
+      return { protocol, port: "" };
+    }
     if (endPort !== undefined) problems.push({ path: `${path}.endPort`, problem: "is set for a named port; endPort needs a numeric port" });
     return { protocol, port };
   }

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { clusterOf } from "../lib/load.js";
 import { loadFixture } from "../lib/testing.js";
 import type { ClusterTree, KubeObject } from "../lib/types.js";
+import { describeFlow } from "./analysis.js";
 import { type Intent, intentFromFile } from "./intent.js";
 
 const WORLD = join(import.meta.dirname, "undeclared-flows");
@@ -13,10 +14,10 @@ export function worldIntent(): Intent {
   return intentFromFile(join(WORLD, "intent.json"));
 }
 
-/** The world without some flows: those whose description matches. */
+/** The world without some flows: those whose description (`kades/kades-api -> kades/timescaledb on TCP 5432`) matches. */
 export function intentWithout(pattern: RegExp): Intent {
   const intent = worldIntent();
-  return { ...intent, flows: intent.flows.filter((f) => !pattern.test(`${JSON.stringify(f.from)} -> ${JSON.stringify(f.to)} ${f.protocol} ${f.port}`)) };
+  return { ...intent, flows: intent.flows.filter((f) => !pattern.test(describeFlow(f))) };
 }
 
 /**

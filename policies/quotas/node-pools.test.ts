@@ -31,7 +31,7 @@ describe("when placing a pod on the prod pools", () => {
   });
 
   it("should follow the nodeSelector, including the well-known arch label", () => {
-    const tolerant = { containers: [], tolerations: [{ operator: "Exists" }] };
+    const tolerant: IPodSpec = { containers: [], tolerations: [{ operator: "Exists" }] };
     expect(names({ ...tolerant, nodeSelector: { "node.iot-fleet.io/pool": "analytics" } })).toEqual(["analytics"]);
     expect(names({ ...tolerant, nodeSelector: { "kubernetes.io/arch": "arm64" } })).toEqual([]);
   });
@@ -41,7 +41,7 @@ describe("when placing a pod on the prod pools", () => {
   });
 
   it("should follow required node affinity terms (any term, every expression)", () => {
-    const affinity = (operator: string, values: string[]): IPodSpec => ({
+    const affinity = (operator: "In" | "NotIn", values: string[]): IPodSpec => ({
       containers: [],
       tolerations: [{ operator: "Exists" }],
       affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: "node.iot-fleet.io/pool", operator, values }] }] } } },

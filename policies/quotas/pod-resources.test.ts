@@ -73,27 +73,27 @@ function container(name: string, cpu: string, extra: Record<string, unknown> = {
 
 describe("when computing a pod's effective requests", () => {
   it("should take the larger of the containers' sum and the largest init container", () => {
-    const spec = { initContainers: [container("i1", "3"), container("i2", "1")], containers: [container("a", "1"), container("b", "1")] } as IPodSpec;
+    const spec = { initContainers: [container("i1", "3"), container("i2", "1")], containers: [container("a", "1"), container("b", "1")] } as unknown as IPodSpec;
     expect(podResources(spec, "spec", NO_DEFAULTS).requests.cpu).toBe(q("3"));
-    const small = { initContainers: [container("i1", "1500m")], containers: [container("a", "1"), container("b", "1")] } as IPodSpec;
+    const small = { initContainers: [container("i1", "1500m")], containers: [container("a", "1"), container("b", "1")] } as unknown as IPodSpec;
     expect(podResources(small, "spec", NO_DEFAULTS).requests.cpu).toBe(q("2"));
   });
 
   it("should add native sidecars to the running sum and to every later init step", () => {
     // running: 1 (a) + 1 (s1) + 3 (s2) = 5; init steps: s1 1, i 2 + 1 = 3, s1 + s2 = 4 -> 5
     const always = { restartPolicy: "Always" };
-    const spec = { initContainers: [container("s1", "1", always), container("i", "2"), container("s2", "3", always)], containers: [container("a", "1")] } as IPodSpec;
+    const spec = { initContainers: [container("s1", "1", always), container("i", "2"), container("s2", "3", always)], containers: [container("a", "1")] } as unknown as IPodSpec;
     expect(podResources(spec, "spec", NO_DEFAULTS).requests.cpu).toBe(q("5"));
     // an init step after a sidecar can dominate: running 1 + 1 = 2; init 5 + 1 = 6 -> 6
-    const heavy = { initContainers: [container("s1", "1", always), container("i", "5")], containers: [container("a", "1")] } as IPodSpec;
+    const heavy = { initContainers: [container("s1", "1", always), container("i", "5")], containers: [container("a", "1")] } as unknown as IPodSpec;
     expect(podResources(heavy, "spec", NO_DEFAULTS).limits.cpu).toBe(q("6"));
     // the same init container before the sidecar runs alone: max(2, 5) = 5
-    const before = { initContainers: [container("i", "5"), container("s1", "1", always)], containers: [container("a", "1")] } as IPodSpec;
+    const before = { initContainers: [container("i", "5"), container("s1", "1", always)], containers: [container("a", "1")] } as unknown as IPodSpec;
     expect(podResources(before, "spec", NO_DEFAULTS).limits.cpu).toBe(q("5"));
   });
 
   it("should give each container its field path", () => {
-    const spec = { initContainers: [container("i", "1")], containers: [container("a", "1")] } as IPodSpec;
+    const spec = { initContainers: [container("i", "1")], containers: [container("a", "1")] } as unknown as IPodSpec;
     expect(podResources(spec, "spec.template.spec", NO_DEFAULTS).containers.map((c) => c.path)).toEqual(["spec.template.spec.initContainers[0]", "spec.template.spec.containers[0]"]);
   });
 });
@@ -104,7 +104,7 @@ describe("when classing a pod as BestEffort", () => {
   });
 
   it("should not once any container, or a LimitRange default, gives one", () => {
-    expect(isBestEffort(podResources({ containers: [{ name: "a" }, container("b", "1")] } as IPodSpec, "spec", NO_DEFAULTS))).toBe(false);
+    expect(isBestEffort(podResources({ containers: [{ name: "a" }, container("b", "1")] } as unknown as IPodSpec, "spec", NO_DEFAULTS))).toBe(false);
     const defaults = defaultsOf(limitRange("l", { default: { cpu: "1" } }));
     expect(isBestEffort(podResources({ containers: [{ name: "a" }] }, "spec", defaults))).toBe(false);
   });

@@ -305,8 +305,15 @@ function podReferences(pod: Json): { kind: string; name: string }[] {
   return refs;
 }
 
-function selects(selector: Record<string, string> | undefined, labels: Record<string, string>): boolean {
-  return selector !== undefined && Object.keys(selector).length > 0 && Object.entries(selector).every(([k, v]) => labels[k] === v);
+/** Whether a Service selector picks pods of the StatefulSet (all of them, or one by the pod-name label the controller adds). */
+function selectsPodsOf(selector: Record<string, string> | undefined, statefulSet: Json): boolean {
+  const labels = podLabelsOf(statefulSet);
+  const ordinal = new RegExp(`^${statefulSet.metadata.name}-\\d+$`);
+  return (
+    selector !== undefined &&
+    Object.keys(selector).length > 0 &&
+    Object.entries(selector).every(([k, v]) => labels[k] === v || (k === "statefulset.kubernetes.io/pod-name" && ordinal.test(v)))
+  );
 }
 
 /**
@@ -354,10 +361,7 @@ export function appOrderProblems(objects: readonly Json[], spec: AppSpec, where:
     const before: Json[] = [];
     for (const store of used) {
       const statefulSet = workload(store);
-      if (statefulSet) {
-        const labels = podLabelsOf(statefulSet);
-        before.push(statefulSet, ...objects.filter((x) => x.kind === "Service" && selects(x.spec.selector, labels)));
-      }
+      if (statefulSet) before.push(statefulSet, ...objects.filter((x) => x.kind === "Service" && selectsPodsOf(x.spec.selector, statefulSet)));
     }
     if (component.kind !== "Job") {
       for (const job of jobs) if (storesOf(job).some((s) => used.includes(s))) before.push(workload(job));
@@ -440,6 +444,36 @@ export function dataSafetyProblems(docs: readonly Doc[]): string[] {
   for (const d of docs.filter((x) => x.object.kind === "Namespace")) {
     if (holding.has(`${d.path.split("/")[0]}/${d.object.metadata.name}`) && !keepsOnDelete(d.object)) {
       problems.push(`${d.path}: Namespace holds stored data but can be deleted by Argo CD (deleting it deletes every claim in it)`);
+    }
+  }
+  return problems;
+}
+
+// ---------------------------------------------------------------------------
+// Server-side apply where objects are large.
+
+/** Client-side apply keeps a copy of the object in an annotation capped at 256 KiB; half that is "large". */
+export const LARGE_BYTES = 128 * 1024;
+
+/** Charts that install CRDs (independent knowledge of the charts): CRDs are large. */
+export const CRD_CHARTS: readonly string[] = ["cert-manager", "external-secrets", "kube-prometheus-stack", "vertical-pod-autoscaler"];
+
+/**
+ * Every Application that syncs a large object applies server-side: a directory
+ * holding an object of 128 KiB or more, a chart that installs CRDs, the root
+ * (Argo CD's own CRDs).
+ */
+export function serverSideProblems(docs: readonly Doc[], profile: ClusterProfile): string[] {
+  const mine = ofCluster(docs, profile.name);
+  const problems: string[] = [];
+  for (const app of applications(mine)) {
+    const dirs = repoDirs(app.object, profile);
+    const large = mine.filter((d) => dirs.includes(dirOf(d)) && Buffer.byteLength(JSON.stringify(d.object)) >= LARGE_BYTES);
+    const crds = sourcesOf(app.object).some((s) => CRD_CHARTS.includes(s.chart) || s.repoURL === "https://github.com/argoproj/argo-cd.git");
+    const serverSide = (app.object.spec.syncPolicy?.syncOptions ?? []).includes("ServerSideApply=true");
+    if ((large.length > 0 || crds) && !serverSide) {
+      const why = large.length > 0 ? `${large.map((d) => d.path).join(", ")} is 128 KiB or more` : "its source installs CRDs";
+      problems.push(`${app.path}: applies client-side, but ${why} (client-side apply copies objects into a 256 KiB annotation)`);
     }
   }
   return problems;

@@ -124,7 +124,7 @@ export async function downloadModules(modules: readonly GoModule[]): Promise<Map
   const problems: string[] = [];
   for (const entry of parseJsonStream(stdout) as { Path?: string; Version?: string; Dir?: string; Error?: string }[]) {
     const id = `${entry.Path}@${entry.Version}`;
-    if (entry.Error) problems.push(`${id}: ${entry.Error}`);
+    if (entry.Error) problems.push(`${id}: ${entry.Error.replace(`${id}: `, "").trim().replaceAll("\n", "\n    ")}`);
     else if (entry.Dir) dirs.set(id, entry.Dir);
   }
   for (const m of modules) {

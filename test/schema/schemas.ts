@@ -32,6 +32,8 @@
  * properties declared outside them, and closing a branch would reject the rest.
  */
 
+import { byCodeUnit } from "../../generators/order.js";
+
 export type Json = null | boolean | number | string | Json[] | JsonObject;
 export interface JsonObject {
   [key: string]: Json;
@@ -257,7 +259,7 @@ export function expandDefinition(name: string, definitions: JsonObject, source: 
   const root = expand(target(`${SWAGGER_REF_PREFIX}${name}`, name), [name]) as JsonObject;
   const localDefinitions: JsonObject = {};
   for (let pending = [...recursive]; pending.length > 0; pending = [...recursive].filter((r) => !(r in localDefinitions))) {
-    for (const r of pending.sort()) localDefinitions[r] = expand(target(`${SWAGGER_REF_PREFIX}${r}`, name), [r]);
+    for (const r of pending.sort(byCodeUnit)) localDefinitions[r] = expand(target(`${SWAGGER_REF_PREFIX}${r}`, name), [r]);
   }
   if (Object.keys(localDefinitions).length > 0) root["definitions"] = sortKeys(localDefinitions);
   return root;
@@ -265,7 +267,7 @@ export function expandDefinition(name: string, definitions: JsonObject, source: 
 
 function sortKeys(o: JsonObject): JsonObject {
   const out: JsonObject = {};
-  for (const key of Object.keys(o).sort()) out[key] = o[key] ?? null;
+  for (const key of Object.keys(o).sort(byCodeUnit)) out[key] = o[key] ?? null;
   return out;
 }
 
@@ -314,7 +316,7 @@ function finishBuiltIn(schema: JsonObject): JsonObject {
 export function convertSwagger(swagger: Json, source: string): GeneratedSchema[] {
   const defs = swaggerDefinitions(swagger, source);
   const out: GeneratedSchema[] = [];
-  for (const name of Object.keys(defs).sort()) {
+  for (const name of Object.keys(defs).sort(byCodeUnit)) {
     const def = defs[name];
     if (!isObject(def)) continue;
     const gvks = groupVersionKinds(def, name, source);

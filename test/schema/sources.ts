@@ -6,6 +6,7 @@
  * modules to read. Changing it changes the schema cache key (see
  * `build-schemas.ts`), so the cache is rebuilt.
  */
+import { byCodeUnit } from "../../generators/order.js";
 import { CRD_MODULES, KUBERNETES_VERSION } from "../../generators/fleet/versions.js";
 
 export interface GoModule {
@@ -41,7 +42,7 @@ export const CRD_SOURCES: { readonly [K in keyof typeof CRD_MODULES]: readonly s
 
 /** Every module the schema build reads, with the paths it reads in each. */
 export function schemaSources(): { readonly module: GoModule; readonly paths: readonly string[]; readonly crds: boolean }[] {
-  const keys = Object.keys(CRD_SOURCES).sort() as (keyof typeof CRD_MODULES)[];
+  const keys = Object.keys(CRD_SOURCES).sort(byCodeUnit) as (keyof typeof CRD_MODULES)[];
   return [
     { module: { module: KUBERNETES_SPEC.module, version: KUBERNETES_SPEC.version }, paths: [KUBERNETES_SPEC.path], crds: false },
     ...keys.map((key) => ({ module: CRD_MODULES[key], paths: CRD_SOURCES[key], crds: true })),

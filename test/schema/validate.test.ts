@@ -10,7 +10,8 @@ import { byCodeUnit } from "../../generators/order.js";
 import { CLUSTERS_DIR, REPO_ROOT } from "../support/committed.js";
 import { runCli, USAGE } from "./cli.js";
 import { tempDir } from "./testing.js";
-import { findClusters, formatText, requireSetup, SetupError, validateClusters, type ValidationReport } from "./validation.js";
+import type { KubeconformResult } from "./kubeconform.js";
+import { countResources, fieldPath, fieldProblems, findClusters, formatText, requireSetup, SetupError, validateClusters, type ValidationReport } from "./validation.js";
 
 const run = promisify(execFile);
 const TSX = join(REPO_ROOT, "node_modules", ".bin", "tsx");
@@ -56,7 +57,7 @@ describe("when validating the committed clusters", () => {
 
   it("should validate every cluster directory under clusters/", () => {
     const dirs = readdirSync(CLUSTERS_DIR, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name);
-    expect(report.clusters.map((c) => c.cluster).sort()).toEqual(dirs.sort());
+    expect(report.clusters.map((c) => c.cluster).sort(byCodeUnit)).toEqual(dirs.sort(byCodeUnit));
   });
 
   it("should find every resource valid, with no invalid resources and no errors", () => {
@@ -79,11 +80,14 @@ interface BrokenCase {
   readonly name: string;
   /** The kind of the resource to break: the first file holding one is edited. */
   readonly target: string;
-  readonly edit: (doc: ReturnType<typeof parseDocument>) => void;
+  /** Changes the parsed document, or (for what a parser cannot produce) the text. */
+  readonly edit: ((doc: ReturnType<typeof parseDocument>) => void) | { readonly text: (text: string) => string };
   readonly rule: string;
   readonly kind: string;
   readonly field: string;
   readonly message: RegExp;
+  /** The name kubeconform reports, when the change is to the name itself. */
+  readonly reportedName?: string;
 }
 
 const CASES: readonly BrokenCase[] = [
@@ -187,6 +191,16 @@ const CASES: readonly BrokenCase[] = [
     message: /^no schema for external-secrets\.io\/v1beta1 ExternalSecret: /,
   },
   {
+    name: "a duplicated key",
+    target: "ConfigMap",
+    edit: { text: (t) => t.replace(/^( {2}name: .*)$/m, "$1\n  name: again") },
+    rule: "schema/unreadable",
+    kind: "ConfigMap",
+    field: "",
+    message: /key "name" already set in map/,
+    reportedName: "again",
+  },
+  {
     name: "a CRD enum violated (VPA updateMode)",
     target: "VerticalPodAutoscaler",
     edit: (d) => d.setIn(["spec", "updatePolicy", "updateMode"], "Sometimes"),
@@ -213,36 +227,45 @@ function fileOfKind(dir: string, kind: string): string {
   return file;
 }
 
-describe("when validating a broken copy of a cluster", () => {
+describe("when validating broken copies of a cluster", () => {
   const temp = tempDir("schema-broken");
   afterAll(() => temp.remove());
 
-  describe.each(CASES)("when it has $name", (c) => {
-    let report: ValidationReport;
-    let path: string;
-    let name: unknown;
-    beforeAll(async () => {
-      const dir = join(temp.dir, c.name.replace(/\W+/g, "-"), "edge");
+  /** One copy of the edge cluster per case, each with its one change; validated in one kubeconform run. */
+  const broken = new Map<BrokenCase, { dir: string; path: string; name: unknown }>();
+  let report: ValidationReport;
+  beforeAll(async () => {
+    for (const [i, c] of CASES.entries()) {
+      const dir = join(temp.dir, `case-${i}`, "edge");
       cpSync(join(CLUSTERS_DIR, "edge"), dir, { recursive: true });
-      path = fileOfKind(dir, c.target);
-      const doc = parseDocument(readFileSync(path, "utf8"));
-      name = doc.getIn(["metadata", "name"]);
-      c.edit(doc);
-      writeFileSync(path, doc.toString());
-      report = await validateClusters(findClusters([dir]));
-    });
+      const path = fileOfKind(dir, c.target);
+      const text = readFileSync(path, "utf8");
+      const doc = parseDocument(text);
+      const name = doc.getIn(["metadata", "name"]);
+      if (typeof c.edit === "function") c.edit(doc);
+      writeFileSync(path, typeof c.edit === "function" ? doc.toString() : c.edit.text(text));
+      broken.set(c, { dir, path, name });
+    }
+    report = await validateClusters(findClusters([...broken.values()].map((b) => b.dir)));
+  });
 
+  const clusterOf = (c: BrokenCase): ValidationReport["clusters"][number] | undefined => {
+    const dir = broken.get(c)?.dir;
+    return report.clusters.find((r) => r.dir === dir);
+  };
+
+  describe.each(CASES)("when it has $name", (c) => {
     it("should report exactly that problem, naming the file, the resource and the field", () => {
-      const [cluster] = report.clusters;
+      const { path, name } = broken.get(c) ?? {};
       // The copy is outside the working directory, so files are reported by absolute path.
-      expect(cluster?.problems.map((p) => ({ file: p.file, rule: p.rule, kind: p.kind, name: p.name, fields: p.fields.map((f) => f.field) }))).toEqual([
-        { file: path, rule: c.rule, kind: c.kind, name, fields: [c.field] },
+      expect(clusterOf(c)?.problems.map((p) => ({ file: p.file, rule: p.rule, kind: p.kind, name: p.name, fields: p.fields.map((f) => f.field) }))).toEqual([
+        { file: path, rule: c.rule, kind: c.kind, name: c.reportedName ?? name, fields: [c.field] },
       ]);
-      expect(cluster?.problems[0]?.fields[0]?.message).toMatch(c.message);
+      expect(clusterOf(c)?.problems[0]?.fields[0]?.message).toMatch(c.message);
     });
 
     it("should still count every other resource valid", () => {
-      const [cluster] = report.clusters;
+      const cluster = clusterOf(c);
       expect(cluster && [cluster.resources, cluster.valid, cluster.invalid + cluster.errors]).toEqual([cluster?.documents, (cluster?.documents ?? 0) - 1, 1]);
     });
   });
@@ -306,7 +329,7 @@ describe("when the command runs in-process", () => {
     [[], /^ERROR - no directory given\n/],
     [["clusters/edge", "--format", "xml"], /^ERROR - unknown --format xml\n/],
     [["clusters/edge", "--colour"], /^ERROR - Unknown option '--colour'/],
-    [["docs/runbooks"], /^ERROR - no YAML files under docs\/runbooks;/],
+    [["docs/runbooks"], /^ERROR - no YAML or JSON files under docs\/runbooks;/],
   ])("should exit 2 on bad arguments %j", async (args, message) => {
     const { code, err } = await inProcess(args);
     expect(code).toBe(2);
@@ -320,5 +343,50 @@ describe("when kubeconform or the schemas are not built", () => {
     const missing = { binary: join(REPO_ROOT, ".tools", "nowhere", "kubeconform"), schemaDir: join(REPO_ROOT, ".cache", "schemas", "nowhere") };
     expect(() => requireSetup(missing)).toThrow(SetupError);
     expect(() => requireSetup(missing)).toThrow(/^kubeconform v\d+\.\d+\.\d+ \(.*\.tools\/nowhere\/kubeconform\) and the offline schemas for the current pins \(.*nowhere\) not built; run `npm run setup`/);
+  });
+});
+
+describe("when counting the resources of a file", () => {
+  it.each([
+    ["one object under a header comment", "# Generated\napiVersion: v1\nkind: ConfigMap\n", 1],
+    ["documents split by ---, empty and comment-only ones aside", "---\na: 1\n---\n# only a comment\n---\n\n---\nb: 2\n--- # trailing comment\nc: 3\n", 3],
+    ["a block scalar holding --- (indented, so not a separator)", "data:\n  x: |\n    ---\n    y\n", 1],
+    ["a List, counted by item as kubeconform splits it", "apiVersion: v1\nkind: List\nitems:\n  - {kind: A}\n  - {kind: B}\n---\nkind: C\n", 3],
+    ["a JSON object", '{"apiVersion": "v1", "kind": "ConfigMap"}', 1],
+    ["nothing", "# just a comment\n", 0],
+  ])("should count %s", (_name, text, count) => {
+    expect(countResources(text)).toBe(count);
+  });
+});
+
+describe("when naming the field of a kubeconform error", () => {
+  it.each([
+    ["/spec/template/spec/containers/0", undefined, "spec.template.spec.containers[0]"],
+    ["/spec/endpoints/0", "scrapeEvery", "spec.endpoints[0].scrapeEvery"],
+    ["/metadata/annotations/iot-fleet.io~x", undefined, 'metadata.annotations["iot-fleet.io~x"]'],
+    ["", "specs", "specs"],
+    ["", undefined, ""],
+  ])("should turn %j and %j into %j", (location, child, field) => {
+    expect(fieldPath(location, child)).toBe(field);
+  });
+
+  it("should name each unknown field of an additional-properties error", () => {
+    const result: KubeconformResult = {
+      filename: "f.yaml",
+      kind: "Deployment",
+      name: "d",
+      apiVersion: "apps/v1",
+      status: "invalid",
+      msg: "problem validating schema",
+      validationErrors: [
+        { path: "/spec/template/spec/containers/0", msg: "additional properties 'imagePullPolcy', 'it\\'s' not allowed" },
+        { path: "/spec/replicas", msg: "got string, want null or integer" },
+      ],
+    };
+    expect(fieldProblems(result)).toEqual([
+      { field: "spec.replicas", message: "got string, want null or integer" },
+      { field: "spec.template.spec.containers[0].imagePullPolcy", message: "unknown field, not in the apps/v1 Deployment schema" },
+      { field: 'spec.template.spec.containers[0]["it\'s"]', message: "unknown field, not in the apps/v1 Deployment schema" },
+    ]);
   });
 });

@@ -34,24 +34,26 @@ function displayPath(path: string): string {
   return (rel === "" || rel.startsWith("..") ? path : rel).split(sep).join("/");
 }
 
-function isYaml(name: string): boolean {
-  return /\.ya?ml$/i.test(name);
+/** What Argo CD's directory source reads as manifests, and kubeconform validates: YAML and JSON. */
+function isManifest(name: string): boolean {
+  return /\.(ya?ml|json)$/i.test(name);
 }
 
-function yamlFilesBelow(dir: string): string[] {
+function manifestsBelow(dir: string): string[] {
   const out: string[] = [];
   for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => byCodeUnit(a.name, b.name))) {
     const path = join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...yamlFilesBelow(path));
-    else if (isYaml(entry.name)) out.push(path);
+    if (entry.isDirectory()) out.push(...manifestsBelow(path));
+    else if (isManifest(entry.name)) out.push(path);
   }
   return out;
 }
 
 /**
  * Resolves each argument to clusters: a cluster directory itself, or a
- * directory whose subdirectories are clusters. YAML lying directly in a
- * directory of clusters is validated too, as a group named after that
+ * directory whose subdirectories are clusters. Every `*.yaml`, `*.yml` and
+ * `*.json` below a cluster is validated. Manifests lying directly in a
+ * directory of clusters are validated too, as a group named after that
  * directory: nothing under an argument is left out.
  */
 export function findClusters(args: readonly string[]): ClusterFiles[] {
@@ -69,16 +71,16 @@ export function findClusters(args: readonly string[]): ClusterFiles[] {
       throw new UsageError(`${arg}: no such directory; give a cluster directory (clusters/prod) or a directory of clusters (clusters)`);
     }
     if (CLUSTER_MARKERS.some((m) => existsSync(join(dir, m)))) {
-      add(basename(dir), dir, yamlFilesBelow(dir));
+      add(basename(dir), dir, manifestsBelow(dir));
       continue;
     }
     const entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => byCodeUnit(a.name, b.name));
-    const loose = entries.filter((e) => !e.isDirectory() && isYaml(e.name)).map((e) => join(dir, e.name));
+    const loose = entries.filter((e) => !e.isDirectory() && isManifest(e.name)).map((e) => join(dir, e.name));
     if (loose.length > 0) add(basename(dir), dir, loose);
-    for (const e of entries.filter((e) => e.isDirectory())) add(e.name, join(dir, e.name), yamlFilesBelow(join(dir, e.name)));
+    for (const e of entries.filter((e) => e.isDirectory())) add(e.name, join(dir, e.name), manifestsBelow(join(dir, e.name)));
   }
   if (clusters.every((c) => c.files.length === 0)) {
-    throw new UsageError(`no YAML files under ${args.join(", ")}; give a cluster directory (clusters/prod) or a directory of clusters (clusters)`);
+    throw new UsageError(`no YAML or JSON files under ${args.join(", ")}; give a cluster directory (clusters/prod) or a directory of clusters (clusters)`);
   }
   return clusters;
 }
@@ -87,8 +89,9 @@ export function findClusters(args: readonly string[]): ClusterFiles[] {
  * How many resources kubeconform should report for a file: one per YAML
  * document with content (a document starts at a `---` line; comments and
  * blank lines are not content), or one per item of a `kind: List`, which
- * kubeconform splits. Counted without parsing every file, which would double
- * the run time; only a List is parsed.
+ * kubeconform splits. Counted from the `---` lines rather than by parsing
+ * every file (which takes longer than kubeconform's whole run); only a List
+ * is parsed.
  */
 export function countResources(text: string): number {
   let count = 0;
@@ -304,7 +307,7 @@ function problemText(p: Problem): string {
   return [
     `Bug: ${p.summary} (${p.rule})`,
     `  ---> ${where}`,
-    ...p.fields.map((f) => `       ${f.field ? `${f.field}: ` : ""}${f.message}`),
+    ...p.fields.map((f) => `       ${f.field ? `${f.field}: ` : ""}${f.message.trim().replaceAll("\n", "\n         ")}`),
     `       ${p.fix}.`,
   ].join("\n");
 }

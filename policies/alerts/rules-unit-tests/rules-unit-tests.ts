@@ -1,9 +1,10 @@
+import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { byCodeUnit } from "../../../generators/order.js";
 import type { ClusterTree, Finding, Policy, RenderedDocument } from "../../lib/types.js";
-import { findPromtool, inScratchDir, oneLine, promtoolBroken, promtoolMissing, runPromtool } from "../promtool.js";
+import { findPromtool, inScratchDir, oneLine, promtoolBroken, promtoolMissing, runPromtool, type PromtoolRun } from "../promtool.js";
 import { alertsOf, appOf, clusterRevision, prometheusRules, REPO_ROOT, ruleFileName, ruleFileText, type AlertAt } from "../rules.js";
 
 /** Each app's alert unit tests: `apps/<app>/alerts.test.yaml`, in `promtool test rules` format. */
@@ -174,11 +175,11 @@ function coverageFindings(group: AppRules, cases: readonly AlertCase[]): Finding
 }
 
 /** The test file, ready for promtool, or the findings that stop it from being run. */
-function loadTests(group: AppRules, cluster: ClusterTree): { text?: string; cases: AlertCase[]; findings: Finding[] } {
+function loadTests(group: AppRules, cluster: ClusterTree, testsRoot: string): { text?: string; cases: AlertCase[]; findings: Finding[] } {
   const file = unitTestFile(group.app);
   const [first] = group.documents as [RenderedDocument];
   const at = (summary: string, problem: string, fix: string): { cases: AlertCase[]; findings: Finding[] } => ({ cases: [], findings: [{ document: first, summary, path: "spec.groups", problem, fix }] });
-  const path = join(REPO_ROOT, file);
+  const path = join(testsRoot, file);
   if (!existsSync(path)) {
     return at("app has no alert unit tests", `has ${group.alerts.length} alert(s) and ${file} does not exist`, `write ${file} in \`promtool test rules\` format, with a case that fires and one that stays silent for each alert`);
   }
@@ -198,32 +199,73 @@ function loadTests(group: AppRules, cluster: ClusterTree): { text?: string; case
   return { text, cases: alertCases(parsed), findings: [] };
 }
 
+/**
+ * promtool's answer for one test file and set of rule files. The same inputs
+ * give the same answer, and most clusters render identical rules, so a run of
+ * the policy over the fleet asks promtool once per distinct input.
+ */
+const runs = new Map<string, Promise<PromtoolRun>>();
+
+function runOnce(binary: string, testText: string, rules: readonly { name: string; text: string }[]): Promise<PromtoolRun> {
+  const key = createHash("sha256").update(JSON.stringify([binary, testText, rules])).digest("hex");
+  let run = runs.get(key);
+  if (run === undefined) {
+    run = inScratchDir(async (dir, write) => {
+      for (const rule of rules) write(rule.name, rule.text);
+      // Appended, so promtool's line numbers still match the test file.
+      write(UNIT_TEST_FILE, `${testText.replace(/\n*$/, "\n")}\nrule_files:\n${rules.map((r) => `  - ${JSON.stringify(r.name)}\n`).join("")}`);
+      return runPromtool(binary, ["test", "rules", UNIT_TEST_FILE], dir);
+    });
+    runs.set(key, run);
+  }
+  return run;
+}
+
 /** Runs promtool on one app's tests and rendered rules; a failing test is a finding at the alert it tests. */
 async function runTests(binary: string, cluster: ClusterTree, group: AppRules, text: string): Promise<Finding[]> {
   const file = unitTestFile(group.app);
   const [first] = group.documents as [RenderedDocument];
-  return inScratchDir(async (dir, write) => {
-    const names = group.documents.map((d) => ruleFileName(cluster, d));
-    group.documents.forEach((d, i) => write(names[i] as string, ruleFileText(d)));
-    // Appended, so promtool's line numbers still match the test file.
-    write(UNIT_TEST_FILE, `${text.replace(/\n*$/, "\n")}\nrule_files:\n${names.map((n) => `  - ${JSON.stringify(n)}\n`).join("")}`);
-    const run = await runPromtool(binary, ["test", "rules", UNIT_TEST_FILE], dir);
-    if (run.code === 0) return [];
-    if (run.code === null) return [{ ...promtoolBroken(run), document: first }];
-    const failures = unitTestFailures(run.stderr);
-    if (failures.length === 0) failures.push({ text: run.stderr || run.stdout || `exited with code ${run.code}` });
-    return failures.map((failure): Finding => {
-      const alert = group.alerts.find((a) => a.name === failure.alertname);
-      const where = failure.group !== undefined ? `test "${failure.group}"${failure.time ? ` at ${failure.time}` : ""} of ${file}` : file;
-      return {
-        document: alert?.document ?? first,
-        summary: "alert unit test fails",
-        path: alert?.path ?? "spec.groups",
-        problem: `fails ${where}: promtool: ${oneLine(failure.text)}`,
-        fix: `if the rule is wrong, correct it in apps/${group.app} and run \`npm run generate\`; if the rule changed on purpose, update the expectations in ${file}`,
-      };
-    });
+  const run = await runOnce(
+    binary,
+    text,
+    group.documents.map((d) => ({ name: ruleFileName(cluster, d), text: ruleFileText(d) })),
+  );
+  if (run.code === 0) return [];
+  if (run.code === null) return [{ ...promtoolBroken(run), document: first }];
+  const failures = unitTestFailures(run.stderr);
+  if (failures.length === 0) failures.push({ text: run.stderr || run.stdout || `exited with code ${run.code}` });
+  return failures.map((failure): Finding => {
+    const alert = group.alerts.find((a) => a.name === failure.alertname);
+    const where = failure.group !== undefined ? `test "${failure.group}"${failure.time ? ` at ${failure.time}` : ""} of ${file}` : file;
+    return {
+      document: alert?.document ?? first,
+      summary: "alert unit test fails",
+      path: alert?.path ?? "spec.groups",
+      problem: `fails ${where}: promtool: ${oneLine(failure.text)}`,
+      fix: `if the rule is wrong, correct it in apps/${group.app} and run \`npm run generate\`; if the rule changed on purpose, update the expectations in ${file}`,
+    };
   });
+}
+
+/** The check, reading the apps' test files under `testsRoot` (the repository; another directory in tests). */
+export async function checkUnitTests(cluster: ClusterTree, testsRoot: string): Promise<Finding[]> {
+  const findings: Finding[] = [];
+  const groups = groupByApp(cluster, findings);
+  const runnable: { group: AppRules; text: string }[] = [];
+  for (const group of groups) {
+    const tests = loadTests(group, cluster, testsRoot);
+    if (tests.text === undefined) {
+      findings.push(...tests.findings);
+      continue;
+    }
+    findings.push(...coverageFindings(group, tests.cases));
+    runnable.push({ group, text: tests.text });
+  }
+  if (runnable.length === 0) return findings;
+  const binary = findPromtool();
+  if (binary === undefined) return [...findings, promtoolMissing("the alert unit tests (alerts/rules-unit-tests)")];
+  const results = await Promise.all(runnable.map(({ group, text }) => runTests(binary, cluster, group, text)));
+  return [...findings, ...results.flat()];
 }
 
 /**
@@ -236,23 +278,7 @@ export const rulesUnitTests: Policy = {
   area: "alerts",
   severity: "Bug",
   description: "every alert has a passing `promtool test rules` case that fires it and one that keeps it silent, in apps/<app>/alerts.test.yaml, run against this cluster's rendered rule",
-  async check(cluster: ClusterTree): Promise<Finding[]> {
-    const findings: Finding[] = [];
-    const groups = groupByApp(cluster, findings);
-    const runnable: { group: AppRules; text: string }[] = [];
-    for (const group of groups) {
-      const tests = loadTests(group, cluster);
-      if (tests.text === undefined) {
-        findings.push(...tests.findings);
-        continue;
-      }
-      findings.push(...coverageFindings(group, tests.cases));
-      runnable.push({ group, text: tests.text });
-    }
-    if (runnable.length === 0) return findings;
-    const binary = findPromtool();
-    if (binary === undefined) return [...findings, promtoolMissing("the alert unit tests (alerts/rules-unit-tests)")];
-    const results = await Promise.all(runnable.map(({ group, text }) => runTests(binary, cluster, group, text)));
-    return [...findings, ...results.flat()];
+  check(cluster: ClusterTree): Promise<Finding[]> {
+    return checkUnitTests(cluster, REPO_ROOT);
   },
 };

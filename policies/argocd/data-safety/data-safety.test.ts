@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { runPolicy } from "../../lib/run.js";
 import { checkFixture, describeFixtures, injected, runAll } from "../../lib/testing.js";
 import type { KubeObject } from "../../lib/types.js";
 import { annotationOptions, dataSafety, missingProtection } from "./data-safety.js";
@@ -55,7 +56,7 @@ describe("when the committed prod tree loses its protection", () => {
       o.spec.persistentVolumeClaimRetentionPolicy.whenScaled = "Delete";
       return o as KubeObject;
     });
-    const found = (await runAll(tree)).filter((d) => d.rule === "argocd/data-safety");
+    const found = await runPolicy(dataSafety, tree);
     expect(found.map((d) => [d.resource, d.path])).toEqual([["StatefulSet/kafka", "spec.persistentVolumeClaimRetentionPolicy.whenScaled"]]);
   });
 });

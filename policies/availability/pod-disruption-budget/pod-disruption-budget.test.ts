@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { runPolicy } from "../../lib/run.js";
 import { checkFixture, describeFixtures, injected, runAll } from "../../lib/testing.js";
 import type { KubeObject } from "../../lib/types.js";
 import { podDisruptionBudget } from "./pod-disruption-budget.js";
@@ -59,7 +60,7 @@ describe("when the committed prod tree is changed by hand", () => {
       o.spec.maxUnavailable = 0;
       return o as KubeObject;
     });
-    const found = (await runAll(tree)).filter((d) => d.rule === "availability/pod-disruption-budget");
+    const found = await runPolicy(podDisruptionBudget, tree);
     expect(found.map((d) => [d.resource, d.path])).toEqual([["PodDisruptionBudget/kades-api", "spec.maxUnavailable"]]);
   });
 });

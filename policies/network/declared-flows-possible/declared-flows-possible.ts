@@ -3,7 +3,7 @@ import type { ClusterTree, Finding, Policy } from "../../lib/types.js";
 import { AddressSet } from "../addresses.js";
 import { analyse, describeFlow, describePeer } from "../analysis.js";
 import type { Endpoint } from "../endpoints.js";
-import type { DeclaredFlow, Intent } from "../intent.js";
+import { type DeclaredFlow, findComponent, type Intent } from "../intent.js";
 import { PortSet } from "../ports.js";
 import type { Direction, ParsedPolicy } from "../reachability.js";
 
@@ -34,17 +34,15 @@ export function declaredFlowFindings(cluster: ClusterTree, intent?: Intent | nul
   if (!a.intent) return [];
   const findings: Finding[] = [];
   const groups = new Map<string, Blocked>();
+  const missing = new Map<string, DeclaredFlow[]>();
   for (const flow of a.intent.flows) {
     const froms = a.endpointsOf(flow.from);
     const tos = a.endpointsOf(flow.to);
-    const absent = [flow.from, flow.to].filter((_, i) => [froms, tos][i]?.length === 0);
-    for (const peer of absent) {
-      findings.push({
-        summary: "declared flow has no pods",
-        path: "",
-        problem: `${describeFlow(flow)} is declared in ${flow.declaredIn}, but no pod of ${describePeer(peer)} is rendered`,
-        fix: `render the component (run \`npm run generate\` and commit clusters/) or drop the declaration from ${flow.declaredIn.replace(/^.* in /, "")}`,
-      });
+    for (const [peer, found] of [[flow.from, froms], [flow.to, tos]] as const) {
+      if (found.length === 0 && peer.kind === "component") {
+        const key = `${describePeer(peer)}\n${findComponent(a.intent, peer.namespace, peer.component)?.source ?? "its app spec"}`;
+        missing.set(key, [...(missing.get(key) ?? []), flow]);
+      }
     }
     const need = PortSet.of(flow.protocol, flow.port);
     for (const from of froms) {
@@ -71,6 +69,18 @@ export function declaredFlowFindings(cluster: ClusterTree, intent?: Intent | nul
         }
       }
     }
+  }
+  for (const [key, flows] of missing) {
+    const [component, source] = key.split("\n") as [string, string];
+    const first = flows[0] as DeclaredFlow;
+    findings.push({
+      summary: "declared flow has no pods",
+      path: "",
+      problem:
+        `no pod of ${component} is rendered, so the ${flows.length === 1 ? "flow" : `${flows.length} flows`} declared for it cannot happen ` +
+        `(${describeFlow(first)}, declared in ${first.declaredIn}${flows.length > 1 ? ", and more" : ""})`,
+      fix: `render the component (run \`npm run generate\` and commit clusters/) or remove it and its flows from ${source}`,
+    });
   }
   for (const g of groups.values()) {
     const name = (e: Endpoint): string => (e.origin === "external" ? `addresses ${g.addresses.describe()}` : e.label);

@@ -13,14 +13,14 @@ describe("when pods carry no namespace", () => {
       return [api, ...(deny ? [{ ...find(objects, "NetworkPolicy", "default-deny"), metadata: { name: "default-deny" } }] : [])];
     });
 
-  it("should judge them as pods of namespace default", () => {
-    const findings = defaultDeny.check(inDefault(false)) as ReturnType<typeof defaultDeny.check> & unknown[];
+  it("should judge them as pods of namespace default", async () => {
+    const findings = await defaultDeny.check(inDefault(false));
     expect(findings.map((f) => [f.path, f.document?.object.kind])).toEqual([["metadata.namespace", "Deployment"]]);
     expect(findings[0]?.problem).toMatch(/^namespace default has pods/);
   });
 
-  it("should accept them once namespace default has its default deny", () => {
-    expect(defaultDeny.check(inDefault(true))).toEqual([]);
+  it("should accept them once namespace default has its default deny", async () => {
+    expect(await defaultDeny.check(inDefault(true))).toEqual([]);
   });
 });
 

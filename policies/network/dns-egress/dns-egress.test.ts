@@ -13,9 +13,9 @@ const kubeSystemPolicy = (ingress: unknown[]): Record<string, any> => ({
 });
 
 describe("when kube-system isolates kube-dns", () => {
-  it("should report pods whose queries kube-dns does not admit, blaming kube-system", () => {
+  it("should report pods whose queries kube-dns does not admit, blaming kube-system", async () => {
     const tree = world((objects) => [...objects, kubeSystemPolicy([{ from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } } }] }])]);
-    const findings = dnsEgress.check(tree) as { problem: string; fix: string }[];
+    const findings = await dnsEgress.check(tree);
     expect(findings).toHaveLength(2);
     expect(findings[0]?.problem).toContain("NetworkPolicy kube-system/kube-dns in kube-system isolates kube-dns's ingress");
   });

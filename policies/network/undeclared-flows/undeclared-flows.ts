@@ -7,10 +7,6 @@ import type { Intent } from "../intent.js";
 import { PortSet } from "../ports.js";
 import type { Direction, Grant } from "../reachability.js";
 
-function shortName(e: Endpoint): string {
-  return e.short;
-}
-
 function addressLabel(set: AddressSet): string {
   const text = set.describe();
   return `${text.startsWith("every") ? text : `addresses ${text}`} (e.g. ${set.example()})`;
@@ -75,13 +71,13 @@ function problemOf(a: Analysis, g: Group): string {
   const single = g.others.length === 1 ? g.others[0] : undefined;
   if (!single) return `${head}, but none of these flows is declared`;
   if (single.origin === "external") {
-    return `${head}, but no network declared for flows ${g.side === "ingress" ? "into" : "from"} ${shortName(g.subject)} holds those addresses on those ports`;
+    return `${head}, but no network declared for flows ${g.side === "ingress" ? "into" : "from"} ${g.subject.short} holds those addresses on those ports`;
   }
   const [from, to] = g.side === "ingress" ? [single, g.subject] : [g.subject, single];
   const declared = a.declared(from, to);
   return declared.isEmpty()
-    ? `${head}, but no flow from ${shortName(from)} to ${shortName(to)} is declared`
-    : `${head}, but only ${declared.describe()} is declared from ${shortName(from)} to ${shortName(to)}`;
+    ? `${head}, but no flow from ${from.short} to ${to.short} is declared`
+    : `${head}, but only ${declared.describe()} is declared from ${from.short} to ${to.short}`;
 }
 
 /** Pods of the intent's namespaces that no policy isolates in a direction: open to everything. */

@@ -77,6 +77,7 @@ export const clusterCapacity: Policy = {
           if (worst > 0n) shares.push({ nanos: worst, text: `${ns} ${FORMAT[r](worst)} as its worst case, having no quota on ${measure}` });
         }
       }
+      shares.sort((a, b) => (a.nanos === b.nanos ? 0 : a.nanos > b.nanos ? -1 : 1));
       const reserve = parseQuantity(profile.platformReserve[r]);
       const wanted = reserve + sum(shares);
       const have = profile.nodePools.reduce((n, p) => n + poolCapacity(p)[r], 0n);

@@ -81,12 +81,12 @@ describe("when resources are injected into the committed prod tree", () => {
     ]);
   });
 
-  it("should name the rule when an init container's request exceeds its limit", async () => {
+  it("should find an init container whose request exceeds its limit", async () => {
     const tree = injected("prod", "/kades/statefulset-timescaledb.yaml", (o) => {
       o.spec.template.spec.initContainers[0].resources.requests.cpu = "600m";
       return o as KubeObject;
     });
-    const rules = (await runAll(tree)).map((d) => `${d.rule} ${d.path}`);
-    expect(rules).toContain("quotas/container-resources spec.template.spec.initContainers[0].resources.requests.cpu");
+    const paths = (await containerResources.check(tree)).map((f) => f.path);
+    expect(paths).toEqual(["spec.template.spec.initContainers[0].resources.requests.cpu"]);
   });
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { runPolicy } from "../../lib/run.js";
 import { checkFixture, describeFixtures, injected, runAll, withAdded } from "../../lib/testing.js";
 import type { KubeObject } from "../../lib/types.js";
 import { noWildcards, wildcardsOf } from "./no-wildcards.js";
@@ -64,7 +65,7 @@ describe("when the committed prod tree gets a wildcard", () => {
         subjects: [{ kind: "ServiceAccount", name: "pynomaly-worker", namespace: "pynomaly-production" }],
       },
     ]);
-    const found = (await runAll(tree)).filter((d) => d.rule === "rbac/no-wildcards");
+    const found = await runPolicy(noWildcards, tree);
     expect(found.map((d) => d.resource)).toEqual(["ClusterRoleBinding/everything"]);
   });
 });
