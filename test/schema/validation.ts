@@ -131,8 +131,6 @@ export interface Problem {
   readonly summary: string;
   readonly fields: readonly FieldProblem[];
   readonly fix: string;
-  /** kubeconform's own message, verbatim. */
-  readonly kubeconform: string;
 }
 
 export interface ClusterReport {
@@ -194,7 +192,8 @@ export function fieldProblems(result: KubeconformResult): FieldProblem[] {
 }
 
 function problemFor(cluster: string, file: string, r: KubeconformResult, schemaDir: string): Problem {
-  const base = { cluster, file, apiVersion: r.apiVersion, kind: r.kind, name: r.name, kubeconform: r.msg };
+  // kubeconform's own summary message is left out: it lists causes in no fixed order; the fields carry them, sorted.
+  const base = { cluster, file, apiVersion: r.apiVersion, kind: r.kind, name: r.name };
   if (r.status === "invalid") {
     return {
       ...base,
@@ -288,7 +287,6 @@ export async function validateClusters(clusters: readonly ClusterFiles[]): Promi
           summary: "not every document was validated",
           fields: [{ field: "", message: `the file has ${expected} document(s) but kubeconform reported ${results.length}` }],
           fix: "split the file into one plain Kubernetes object per document",
-          kubeconform: "",
         });
       }
     }

@@ -1,9 +1,12 @@
-import { describe, expect, it } from "vitest";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
 import type { Diagnostic } from "../../lib/types.js";
-import { committedCluster, describeFixtures, injected, runAll } from "../../lib/testing.js";
+import { committedCluster, describeFixtures, injected, loadFixture, REPO_ROOT, runAll } from "../../lib/testing.js";
 import { runPolicy } from "../../lib/run.js";
 import { alertsOf, prometheusRules } from "../rules.js";
-import { alertCases, rulesUnitTests, substitute, unitTestFailures } from "./rules-unit-tests.js";
+import { alertCases, checkUnitTests, rulesUnitTests, substitute, unitTestFailures } from "./rules-unit-tests.js";
 
 describeFixtures(rulesUnitTests, import.meta.dirname);
 
@@ -170,5 +173,47 @@ describe("when promtool is not installed", () => {
       if (saved === undefined) delete process.env["PROMTOOL"];
       else process.env["PROMTOOL"] = saved;
     }
+  });
+});
+
+describe("when an app's test file is broken", () => {
+  const scratch = mkdtempSync(join(tmpdir(), "alert-unit-tests-"));
+  afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+  const real = readFileSync(join(REPO_ROOT, "apps", "pynomaly", "alerts.test.yaml"), "utf8");
+  const rule = loadFixture(join(import.meta.dirname, "fixtures", "good-pynomaly-rules.yaml"));
+  let n = 0;
+  /** Judges the good Pynomaly rule against a test file with the given text. */
+  const judge = async (text: string): Promise<string[][]> => {
+    const root = join(scratch, String(n++));
+    mkdirSync(join(root, "apps", "pynomaly"), { recursive: true });
+    writeFileSync(join(root, "apps", "pynomaly", "alerts.test.yaml"), text);
+    return (await checkUnitTests(rule, root)).map((f) => [f.summary, f.problem]);
+  };
+
+  it("should pass with the file as committed", async () => {
+    expect(await judge(real)).toEqual([]);
+  });
+
+  it("should name a placeholder it does not know", async () => {
+    expect(await judge(real.replace('description: PVC pynomaly-logs in ${namespace}', 'description: PVC pynomaly-logs in ${cluster}'))).toEqual([
+      ["alert unit tests use an unknown placeholder", "is tested by apps/pynomaly/alerts.test.yaml, which writes ${cluster}"],
+    ]);
+  });
+
+  it("should refuse a file that is not YAML", async () => {
+    const findings = await judge(`${real}\n  - bad: [unclosed\n`);
+    expect(findings.map(([summary]) => summary)).toEqual(["alert unit tests are not valid YAML"]);
+  });
+
+  it("should refuse a file that names its own rule files", async () => {
+    expect(await judge(`rule_files: [pynomaly.rules.yaml]\n${real}`)).toEqual([
+      ["alert unit tests name their own rule files", "is tested by apps/pynomaly/alerts.test.yaml, which sets rule_files; the check points it at each cluster's rendered rule"],
+    ]);
+  });
+
+  it("should relay promtool's own complaint about a misspelt key", async () => {
+    const findings = await judge(real.replace("alert_rule_test:", "alert_rule_tests:"));
+    expect(findings.at(-1)?.[0]).toBe("alert unit test fails");
+    expect(findings.at(-1)?.[1]).toContain("field alert_rule_tests not found");
   });
 });
