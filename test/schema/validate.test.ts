@@ -228,13 +228,14 @@ function fileOfKind(dir: string, kind: string): string {
 }
 
 describe("when validating broken copies of a cluster", () => {
-  const temp = tempDir("schema-broken");
-  afterAll(() => temp.remove());
+  let temp: ReturnType<typeof tempDir>;
+  afterAll(() => temp?.remove());
 
   /** One copy of the edge cluster per case, each with its one change; validated in one kubeconform run. */
   const broken = new Map<BrokenCase, { dir: string; path: string; name: unknown }>();
   let report: ValidationReport;
   beforeAll(async () => {
+    temp = tempDir("schema-broken");
     for (const [i, c] of CASES.entries()) {
       const dir = join(temp.dir, `case-${i}`, "edge");
       cpSync(join(CLUSTERS_DIR, "edge"), dir, { recursive: true });
@@ -272,8 +273,11 @@ describe("when validating broken copies of a cluster", () => {
 });
 
 describe("when running npm run validate", () => {
-  const temp = tempDir("schema-cli");
-  afterAll(() => temp.remove());
+  let temp: ReturnType<typeof tempDir>;
+  beforeAll(() => {
+    temp = tempDir("schema-cli");
+  });
+  afterAll(() => temp?.remove());
 
   it("should exit 0 on a valid cluster and print its counts", async () => {
     const { code, stdout } = await cli(["clusters/edge"]);
