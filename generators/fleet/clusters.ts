@@ -38,7 +38,9 @@ export const dev: ClusterProfile = {
   storageClasses: { standard: "standard", fast: "standard" },
   // Node-local volumes: one node at a time.
   readWriteMany: [],
-  loadBalancerSourceRanges: ["10.0.0.0/8"],
+  // The developer VPN. Must not overlap the pod network: network plugins that
+  // match ipBlocks against pod addresses would open the LoadBalancer ports to every pod.
+  loadBalancerSourceRanges: ["10.8.0.0/16"],
   externalNetworks: {
     "kubernetes-api": ["10.0.0.1/32"],
     logging: ["10.40.0.0/24"],
@@ -150,6 +152,8 @@ export const kind: ClusterProfile = {
   storageClasses: { standard: "standard", fast: "standard" },
   // kind's control plane is a container on the Docker network "kind".
   externalNetworks: { ...dev.externalNetworks, "kubernetes-api": ["172.18.0.0/16"] },
+  // Clients reach kind's Services from the Docker network, outside the pod network (10.244.0.0/16).
+  loadBalancerSourceRanges: ["172.18.0.0/16"],
   resourceCap: {
     requests: { cpu: "50m", memory: "64Mi" },
     limits: { cpu: "500m", memory: "512Mi" },

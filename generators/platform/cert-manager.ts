@@ -50,7 +50,8 @@ function issuerSpec(cluster: ClusterProfile): Record<string, unknown> {
       email: issuer.email,
       // cert-manager creates the ACME account key in this Secret; nothing secret is in Git.
       privateKeySecretRef: { name: `${cluster.clusterIssuer}-account-key` },
-      solvers: [{ http01: { ingress: { ingressClassName: cluster.ingressClass } } }],
+      // ClusterIP: the default NodePort solver Service would exceed every app quota's `services.nodeports`.
+      solvers: [{ http01: { ingress: { ingressClassName: cluster.ingressClass, serviceType: "ClusterIP" } } }],
     },
   };
 }

@@ -6,7 +6,7 @@ import { assertValidApp } from "../spec/validate.js";
 import { type AppContext, isService } from "./context.js";
 import { configMap } from "./config.js";
 import { namespace } from "./namespace.js";
-import { baseNetworkPolicies, componentNetworkPolicy, ingress, services } from "./networking.js";
+import { acmeSolverNetworkPolicy, baseNetworkPolicies, componentNetworkPolicy, ingress, services } from "./networking.js";
 import { prometheusRule, serviceMonitor } from "./monitoring.js";
 import { limitRange, resourceQuota } from "./quotas.js";
 import { rbacObjects } from "./rbac.js";
@@ -58,6 +58,7 @@ export function renderApp(app: AppDefinition, cluster: ClusterProfile): KubeObje
     ...(spec.ingresses ?? []).map((i) => ingress(ctx, i)),
     ...baseNetworkPolicies(ctx),
     ...spec.components.map((w) => componentNetworkPolicy(ctx, w)),
+    acmeSolverNetworkPolicy(ctx),
     prometheusRule(ctx),
   ];
   const waves = componentWaves(spec, cluster.name);

@@ -134,6 +134,41 @@ const DNS_PORTS = [
   { protocol: "TCP" as const, port: 53 },
 ];
 
+/**
+ * cert-manager's HTTP-01 solver: for an ACME issuer it starts a pod in the
+ * Ingress's namespace (label below, port 8089) that the ACME server reaches
+ * through the ingress controller. Its defaults, used for the quota allowance.
+ */
+export const ACME_SOLVER = {
+  podLabels: { "acme.cert-manager.io/http01-solver": "true" },
+  port: 8089,
+  requests: { cpu: "10m", memory: "64Mi" },
+  limits: { cpu: "100m", memory: "64Mi" },
+} as const;
+
+/** Solver pods an app may run at once: one per Ingress host while its certificate is issued or renewed. */
+export function acmeSolverPods(ctx: AppContext): number {
+  return ctx.cluster.issuer.kind === "acme" ? (ctx.app.ingresses ?? []).length : 0;
+}
+
+/** Lets the ingress controller reach the HTTP-01 solver pods, which the default deny would otherwise block. */
+export function acmeSolverNetworkPolicy(ctx: AppContext): NetworkPolicy | undefined {
+  if (acmeSolverPods(ctx) === 0) return undefined;
+  return new NetworkPolicy({
+    metadata: meta(ctx, "allow-acme-http01-solver"),
+    spec: {
+      podSelector: { matchLabels: { ...ACME_SOLVER.podLabels } },
+      policyTypes: ["Ingress"],
+      ingress: [
+        {
+          from: [platformPeer(PLATFORM.ingressNamespace, PLATFORM.ingressPodLabels)],
+          ports: [{ protocol: "TCP", port: ACME_SOLVER.port }],
+        },
+      ],
+    },
+  });
+}
+
 /** Deny everything, then allow DNS: the base every app namespace starts from. */
 export function baseNetworkPolicies(ctx: AppContext): NetworkPolicy[] {
   return [

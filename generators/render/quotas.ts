@@ -1,7 +1,7 @@
 import { LimitRange, ResourceQuota } from "kubernetes-models/v1";
 import { bytes, cpuMillis, formatBytes, formatCpu, roundUp } from "../quantity.js";
 import type { ServiceWorkloadSpec, WorkloadSpec } from "../spec/types.js";
-import { hasClientService, servicePorts } from "./networking.js";
+import { ACME_SOLVER, acmeSolverPods, hasClientService, servicePorts } from "./networking.js";
 import { type AppContext, isService, meta } from "./context.js";
 import { type Amounts, effectiveResources, podAmounts, scale, sum } from "./resources.js";
 import { surgePods } from "./workload.js";
@@ -25,7 +25,12 @@ export function peakPods(workload: WorkloadSpec): number {
 }
 
 export function worstCase(ctx: AppContext): WorstCase {
-  const perWorkload = ctx.app.components.map((w) => ({ w, pods: peakPods(w), amounts: podAmounts(ctx, w) }));
+  const solver = { requests: amounts(ACME_SOLVER.requests), limits: amounts(ACME_SOLVER.limits) };
+  const perWorkload = [
+    ...ctx.app.components.map((w) => ({ pods: peakPods(w), amounts: podAmounts(ctx, w) })),
+    // cert-manager's HTTP-01 solver pods run in this namespace while a certificate is issued.
+    { pods: acmeSolverPods(ctx), amounts: solver },
+  ];
   const templates = ctx.app.components.flatMap((w) =>
     isService(w) ? (w.volumeClaimTemplates ?? []).map((t) => ({ size: bytes(t.size), count: w.replicas })) : [],
   );
@@ -43,6 +48,10 @@ export function worstCase(ctx: AppContext): WorstCase {
     loadBalancers: balanced.length,
     nodePorts: balanced.reduce((n, w) => n + servicePorts(w).length, 0),
   };
+}
+
+function amounts(values: { readonly cpu: string; readonly memory: string }): Amounts {
+  return { cpu: cpuMillis(values.cpu), memory: bytes(values.memory) };
 }
 
 const CPU_STEP = 250;

@@ -128,7 +128,7 @@ describe("when an app spec is given directly", () => {
       "shop/web -> shop/db on TCP 5432",
       "shop/web -> network logging (10.40.0.0/24) on UDP 514",
       "Prometheus -> shop/web on TCP 9100",
-      "network load-balancer-sources (10.0.0.0/8) -> shop/web on TCP 8080",
+      "network load-balancer-sources (10.8.0.0/16) -> shop/web on TCP 8080",
       "the ingress controller -> shop/web on TCP 8080",
     ]);
   });

@@ -16,7 +16,7 @@ beforeAll(async () => {
   docs = await committedTree();
   readme = await readFile(join(REPO_ROOT, "README.md"), "utf8");
   guide = section(readme, "Bootstrap a cluster");
-}, 120_000);
+});
 
 function section(text: string, title: string): string {
   const start = text.indexOf(`\n## ${title}\n`);

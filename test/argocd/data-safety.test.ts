@@ -5,7 +5,7 @@ import { committedTree, docAt, replaced } from "./tree.js";
 let docs: Doc[] = [];
 beforeAll(async () => {
   docs = await committedTree();
-}, 120_000);
+});
 
 function withoutProtection(path: string): Doc[] {
   const object = copy(docAt(docs, path).object);

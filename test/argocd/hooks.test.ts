@@ -6,7 +6,7 @@ import { committedTree, docAt, replaced, specFor } from "./tree.js";
 let docs: Doc[] = [];
 beforeAll(async () => {
   docs = await committedTree();
-}, 120_000);
+});
 
 describe("when reading every Job of the fleet", () => {
   it("should make each a Sync hook with a delete policy, and nothing else a hook", () => {

@@ -6,7 +6,7 @@ import { committedTree, docAt, replaced } from "./tree.js";
 let docs: Doc[] = [];
 beforeAll(async () => {
   docs = await committedTree();
-}, 120_000);
+});
 
 const KADES = "prod/argocd/application-kades.yaml";
 

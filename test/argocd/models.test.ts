@@ -6,7 +6,7 @@ import { committedTree, docAt } from "./tree.js";
 let docs: Doc[] = [];
 beforeAll(async () => {
   docs = await committedTree();
-}, 120_000);
+});
 
 function argocdObjects(): Doc[] {
   return docs.filter((d) => d.object.apiVersion === "argoproj.io/v1alpha1");

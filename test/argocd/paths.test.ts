@@ -6,7 +6,7 @@ import { committedTree, docAt, replaced } from "./tree.js";
 let docs: Doc[] = [];
 beforeAll(async () => {
   docs = await committedTree();
-}, 120_000);
+});
 
 describe("when following every Application to the directory it syncs", () => {
   it.each(CLUSTERS.map((c) => [c.name, c] as const))("should find every directory of %s synced by exactly one Application, at a path that exists", (_, profile) => {

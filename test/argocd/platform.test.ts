@@ -9,7 +9,7 @@ import { committedTree, docAt } from "./tree.js";
 let docs: Doc[] = [];
 beforeAll(async () => {
   docs = await committedTree();
-}, 120_000);
+});
 
 function objects(tree: readonly Doc[], cluster: string, kind: string): Json[] {
   return ofCluster(tree, cluster).filter((d) => d.object.kind === kind).map((d) => d.object);
@@ -88,7 +88,7 @@ describe("when reading each cluster's ClusterIssuer", () => {
     const spec = issuers[0].spec;
     if (profile.name === "staging" || profile.name === "prod") {
       expect(spec.acme.server).toMatch(/^https:\/\/acme-(staging-)?v02\.api\.letsencrypt\.org\/directory$/);
-      expect(spec.acme.solvers).toEqual([{ http01: { ingress: { ingressClassName: profile.ingressClass } } }]);
+      expect(spec.acme.solvers).toEqual([{ http01: { ingress: { ingressClassName: profile.ingressClass, serviceType: "ClusterIP" } } }]);
     } else {
       expect(spec).toEqual({ selfSigned: {} });
     }

@@ -6,7 +6,7 @@ import { committedTree, docAt, replaced } from "./tree.js";
 let docs: Doc[] = [];
 beforeAll(async () => {
   docs = await committedTree();
-}, 120_000);
+});
 
 describe("when checking which Applications apply server-side", () => {
   it.each(CLUSTERS.map((c) => [c.name, c] as const))("should apply every large object of %s server-side", (_, profile) => {

@@ -10,7 +10,7 @@ import { committedTree, docAt, replaced, specFor } from "./tree.js";
 let docs: Doc[] = [];
 beforeAll(async () => {
   docs = await committedTree();
-}, 120_000);
+});
 
 function appObjects(tree: readonly Doc[], cluster: string, app: string): unknown[] {
   return tree.filter((d) => dirOf(d) === `${cluster}/apps/${app}`).map((d) => d.object);

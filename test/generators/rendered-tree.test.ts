@@ -12,7 +12,7 @@ type Json = any;
 let documents: CommittedDocument[] = [];
 beforeAll(async () => {
   documents = await committedDocuments();
-}, 120_000);
+});
 
 const POD_OWNERS = new Set(["Deployment", "StatefulSet", "Job", "CronJob"]);
 
