@@ -1,4 +1,5 @@
 import type { IContainer } from "kubernetes-models/v1/Container";
+import { APPS } from "../../apps/index.js";
 import type { IPodSpec } from "kubernetes-models/v1/PodSpec";
 import type { ClusterTree, KubeObject, RenderedDocument } from "./types.js";
 
@@ -7,10 +8,14 @@ export function resourceName(object: KubeObject): string {
   return `${object.kind}/${object.metadata.name}`;
 }
 
+const APP_NAMES = new Set(APPS.map((a) => a.name));
+
 /** Where an object comes from, for the fix text: `apps/kades`, or `generators/` for platform objects. */
 export function sourceOf(document: RenderedDocument): string {
   const fromPath = /(?:^|\/)apps\/([^/]+)\//.exec(document.file)?.[1];
-  const app = fromPath ?? document.object.metadata.labels?.["app.kubernetes.io/part-of"];
+  // Platform objects carry part-of labels too (`platform`, `argocd`): only a real app is a source folder.
+  const fromLabel = document.object.metadata.labels?.["app.kubernetes.io/part-of"];
+  const app = fromPath ?? (fromLabel !== undefined && APP_NAMES.has(fromLabel) ? fromLabel : undefined);
   return app ? `apps/${app}` : "generators/";
 }
 
