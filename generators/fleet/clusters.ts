@@ -36,6 +36,8 @@ export const dev: ClusterProfile = {
   clusterIssuer: "selfsigned",
   secretStore: "fleet-secrets",
   storageClasses: { standard: "standard", fast: "standard" },
+  // Node-local volumes bind where their first pod lands.
+  storageClassBinding: { standard: "WaitForFirstConsumer" },
   // Node-local volumes: one node at a time.
   readWriteMany: [],
   // The developer VPN. Must not overlap the pod network: network plugins that
@@ -70,6 +72,8 @@ export const staging: ClusterProfile = {
   nodePools: [{ ...STANDARD_POOL, count: 4, maxCount: 6, cpu: "8", memory: "32Gi" }],
   clusterIssuer: "letsencrypt-staging",
   storageClasses: { standard: "standard", fast: "fast-ssd" },
+  // The cloud disk class binds in the zone of its first pod; the NFS-backed class is reachable from every node.
+  storageClassBinding: { standard: "WaitForFirstConsumer", "fast-ssd": "Immediate" },
   // Network-attached classes (the IoT API guide's fast-ssd is NFS-backed).
   readWriteMany: ["standard", "fast"],
   secretBackend: vault("staging"),
@@ -137,6 +141,7 @@ export const edge: ClusterProfile = {
   platformReserve: { cpu: "2", memory: "4Gi" },
   apps: ["iot-edge-anomaly"],
   storageClasses: { standard: "local-path", fast: "local-path" },
+  storageClassBinding: { "local-path": "WaitForFirstConsumer" },
   secretBackend: vault("edge"),
   // Only the smallest monitoring: dashboards live in a central Grafana, not on the devices.
   platform: { ...dev.platform, grafana: false, prometheusRetention: "2d" },

@@ -1,5 +1,7 @@
 import type { Quantity, ResourceAmounts, ResourcesSpec, StorageClassRole, Tier } from "../spec/types.js";
 
+export type VolumeBindingMode = "WaitForFirstConsumer" | "Immediate";
+
 export interface Taint {
   readonly key: string;
   readonly value: string;
@@ -43,6 +45,12 @@ export interface ClusterProfile {
   /** external-secrets ClusterSecretStore every ExternalSecret reads from. */
   readonly secretStore: string;
   readonly storageClasses: Readonly<Record<StorageClassRole, string>>;
+  /**
+   * When each storage class (by name) binds a claim: `WaitForFirstConsumer`
+   * (kind's `standard`, local-path and most cloud defaults) binds only once a
+   * pod using the claim is scheduled; `Immediate` provisions at creation.
+   */
+  readonly storageClassBinding: Readonly<Record<string, VolumeBindingMode>>;
   /** Storage class roles whose class lets pods on different nodes mount a volume read-write (ReadWriteMany). */
   readonly readWriteMany: readonly StorageClassRole[];
   /** CIDRs allowed to reach LoadBalancer Services. */

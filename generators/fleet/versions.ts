@@ -7,9 +7,16 @@
 /** Kubernetes version of every cluster; built-in schemas come from this k8s.io/kubernetes module. */
 export const KUBERNETES_VERSION = "1.35.4";
 
+/**
+ * The Go toolchain that reads and builds the pinned modules: Argo CD v3.6's
+ * go.mod declares Go 1.27, newer than some machines' Go, and the go command
+ * fetches this toolchain from the module proxy when told to.
+ */
+export const GO_TOOLCHAIN = "go1.27.3";
+
 /** Go modules whose upstream CRD YAML defines every custom kind the fleet renders. */
 export const CRD_MODULES = {
-  argoCd: { module: "github.com/argoproj/argo-cd/v3", version: "v3.5.7" },
+  argoCd: { module: "github.com/argoproj/argo-cd/v3", version: "v3.6.1" },
   prometheusOperator: { module: "github.com/prometheus-operator/prometheus-operator", version: "v0.85.0" },
   certManager: { module: "github.com/cert-manager/cert-manager", version: "v1.21.2" },
   externalSecrets: { module: "github.com/external-secrets/external-secrets", version: "v1.3.2" },

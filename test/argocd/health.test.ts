@@ -1,5 +1,5 @@
 // The Application health check runs in a real Lua interpreter: gopher-lua at
-// the version Argo CD v3.5.7 builds with, set up the way Argo CD's controller
+// the version Argo CD v3.6.1 builds with, set up the way Argo CD's controller
 // sets it up (test/argocd/lua/main.go), built with the Go toolchain the schema
 // setup already needs.
 import { execFile } from "node:child_process";
@@ -15,7 +15,7 @@ import { committedTree, docAt } from "./tree.js";
 
 const run = promisify(execFile);
 
-/** gopher-lua as required by github.com/argoproj/argo-cd/v3 v3.5.7's go.mod. */
+/** gopher-lua as required by github.com/argoproj/argo-cd/v3 v3.6.1's go.mod. */
 const GOPHER_LUA = { module: "github.com/yuin/gopher-lua", version: "v1.1.2" } as const;
 
 /** The check in Argo CD's documentation (operator-manual/health.md), which trusts the child's health alone. */
@@ -39,12 +39,12 @@ let docs: Doc[] = [];
 const HEALTH_KEY = "resource.customizations.health.argoproj.io_Application";
 
 /** The health check a cluster's root Application merges into argocd-cm, as committed. */
-function shippedCheck(cluster: string): string | undefined {
+function shippedCheck(cluster: string, key = HEALTH_KEY): string | undefined {
   const root = docAt(docs, `${cluster}/bootstrap/application-root.yaml`).object;
   const patch = sourcesOf(root)
     .flatMap((s) => s.kustomize?.patches ?? [])
     .find((p: { target: { kind?: string; name?: string } }) => p.target.kind === "ConfigMap" && p.target.name === "argocd-cm");
-  return patch ? (parse(patch.patch) as { data?: Record<string, string> }).data?.[HEALTH_KEY] : undefined;
+  return patch ? (parse(patch.patch) as { data?: Record<string, string> }).data?.[key] : undefined;
 }
 
 async function buildRunner(): Promise<string> {
@@ -140,5 +140,35 @@ describe("when Argo CD assesses a child Application with the health check the ro
     const checks = ["dev", "staging", "prod", "edge", "kind"].map((c) => shippedCheck(c));
     expect(checks[0]).toContain("return hs");
     expect(new Set(checks).size).toBe(1);
+  });
+});
+
+const claim = (phase: string | undefined, annotations?: Record<string, string>): unknown => ({
+  apiVersion: "v1",
+  kind: "PersistentVolumeClaim",
+  metadata: { name: "backup-pvc", ...(annotations ? { annotations } : {}) },
+  ...(phase ? { status: { phase } } : {}),
+});
+const FIRST_USE = { "iot-fleet.io/first-consumer": "CronJob/db-backup" };
+
+describe("when Argo CD assesses a PersistentVolumeClaim with the check the root ships", () => {
+  it("should call a Pending claim Healthy only while it waits, as declared, for its first scheduled consumer", async () => {
+    expect(
+      await assess(shippedCheck("prod", "resource.customizations.health.PersistentVolumeClaim") ?? "", {
+        bound: claim("Bound"),
+        lost: claim("Lost"),
+        "pending, nothing declared": claim("Pending"),
+        "pending, first consumer declared": claim("Pending", FIRST_USE),
+        "pending, declared, node chosen": claim("Pending", { ...FIRST_USE, "volume.kubernetes.io/selected-node": "standard-0" }),
+        "no status yet": claim(undefined),
+      }),
+    ).toEqual({
+      bound: "Healthy",
+      lost: "Degraded",
+      "pending, nothing declared": "Progressing",
+      "pending, first consumer declared": "Healthy",
+      "pending, declared, node chosen": "Progressing",
+      "no status yet": "Unknown",
+    });
   });
 });

@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
 import { promisify } from "node:util";
 import { parseAllDocuments } from "yaml";
-import { KUBERNETES_VERSION } from "../../generators/fleet/versions.js";
+import { GO_TOOLCHAIN, KUBERNETES_VERSION } from "../../generators/fleet/versions.js";
 import { byCodeUnit } from "../../generators/order.js";
 import {
   ConversionError,
@@ -108,7 +108,7 @@ export function parseJsonStream(text: string): unknown[] {
 /** Downloads the modules through the Go module proxy (or finds them in the module cache) and returns their directories. */
 export async function downloadModules(modules: readonly GoModule[]): Promise<Map<string, string>> {
   const args = ["mod", "download", "-json", ...modules.map((m) => `${m.module}@${m.version}`)];
-  const env = { ...process.env, GOWORK: "off", GOFLAGS: `${process.env["GOFLAGS"] ?? ""} -mod=mod`.trim() };
+  const env = { ...process.env, GOTOOLCHAIN: GO_TOOLCHAIN, GOWORK: "off", GOFLAGS: `${process.env["GOFLAGS"] ?? ""} -mod=mod`.trim() };
   let stdout: string;
   try {
     ({ stdout } = await run("go", args, { cwd: tmpdir(), env, maxBuffer: 64 * 1024 * 1024 }));
@@ -140,7 +140,7 @@ export async function downloadModules(modules: readonly GoModule[]): Promise<Map
   return dirs;
 }
 
-function yamlFilesAt(moduleDir: string, path: string, id: string): string[] {
+export function yamlFilesAt(moduleDir: string, path: string, id: string): string[] {
   const full = join(moduleDir, path);
   if (!existsSync(full)) throw new SchemaBuildError(`${id} has no ${path}; fix the path in test/schema/sources.ts for this version`);
   if (!statSync(full).isDirectory()) return [full];

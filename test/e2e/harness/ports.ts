@@ -1,0 +1,57 @@
+/**
+ * One fixed port set per cluster profile, all on 127.0.0.1 and below 32768
+ * (Linux hands out ephemeral ports from 32768 up, so a fixed port there could
+ * be taken by any outgoing connection). Profiles reuse object names, so each
+ * gets its own API server, state folder and ports; two profiles can run at once.
+ */
+import { CLUSTERS } from "../../../generators/fleet/clusters.js";
+
+export interface PortSet {
+  readonly etcdClient: number;
+  readonly etcdPeer: number;
+  readonly apiserver: number;
+  readonly controllerManager: number;
+  readonly scheduler: number;
+  readonly kwok: number;
+  readonly redis: number;
+  readonly repoServer: number;
+  readonly repoServerMetrics: number;
+  readonly applicationControllerMetrics: number;
+  readonly gitProxy: number;
+  readonly externalSecretsMetrics: number;
+  readonly externalSecretsHealth: number;
+  readonly certManagerMetrics: number;
+  readonly certManagerHealth: number;
+  readonly metricsServer: number;
+  readonly standIns: number;
+}
+
+const FIRST = 21000;
+const STRIDE = 50;
+
+/** The port set of a profile, by its place in the fleet (a copy of a profile shares it). */
+export function portsFor(cluster: string): PortSet {
+  const index = CLUSTERS.findIndex((c) => c.name === cluster);
+  if (index < 0) throw new Error(`no cluster profile named ${cluster}; known: ${CLUSTERS.map((c) => c.name).join(", ")}`);
+  const base = FIRST + index * STRIDE;
+  const names: (keyof PortSet)[] = [
+    "etcdClient",
+    "etcdPeer",
+    "apiserver",
+    "controllerManager",
+    "scheduler",
+    "kwok",
+    "redis",
+    "repoServer",
+    "repoServerMetrics",
+    "applicationControllerMetrics",
+    "gitProxy",
+    "externalSecretsMetrics",
+    "externalSecretsHealth",
+    "certManagerMetrics",
+    "certManagerHealth",
+    "metricsServer",
+    "standIns",
+  ];
+  return Object.fromEntries(names.map((n, i) => [n, base + i])) as unknown as PortSet;
+}

@@ -1,0 +1,55 @@
+// The kwok cluster is shaped by the profile: nodes, StorageClasses and ports
+// come from generators/fleet/clusters.ts, not from the test.
+import { describe, expect, it } from "vitest";
+import { CLUSTERS, edge, kind, prod } from "../../../generators/fleet/clusters.js";
+import { provisionerFor, provisionerStage, storageClasses } from "./kwok.js";
+import { POOL_LABEL, profileNodes } from "./nodes.js";
+import { portsFor } from "./ports.js";
+
+describe("when shaping kwok nodes like a profile's node pools", () => {
+  it("should make count nodes per pool with the pool's size, labels, taints and architecture", () => {
+    const nodes = profileNodes(prod);
+    const analytics = nodes.filter((n) => n.metadata?.labels?.[POOL_LABEL] === "analytics");
+    expect(nodes).toHaveLength(prod.nodePools.reduce((n, p) => n + p.count, 0));
+    const pool = prod.nodePools.find((p) => p.name === "analytics");
+    expect(analytics).toHaveLength(pool?.count ?? -1);
+    const node = analytics[0] as { metadata: { labels: Record<string, string> }; spec: { taints: unknown[] }; status: { allocatable: Record<string, string> } };
+    expect(node.metadata.labels).toMatchObject({ ...pool?.selector, "kubernetes.io/arch": pool?.arch });
+    expect(node.spec.taints).toEqual(pool?.taints);
+    expect(node.status.allocatable).toMatchObject({ cpu: pool?.cpu, memory: pool?.memory });
+  });
+
+  it("should give edge nodes the arm64 architecture and the edge taint", () => {
+    const [node] = profileNodes(edge) as { metadata: { labels: Record<string, string> }; spec: { taints: { key: string }[] } }[];
+    expect(node?.metadata.labels["kubernetes.io/arch"]).toBe("arm64");
+    expect(node?.spec.taints.map((t) => t.key)).toEqual(["edge-node"]);
+  });
+});
+
+describe("when creating the profile's StorageClasses", () => {
+  it("should use exactly the binding mode the profile states for each class", () => {
+    const classes = storageClasses(prod) as { metadata: { name: string }; volumeBindingMode: string; provisioner: string }[];
+    expect(classes.map((c) => [c.metadata.name, c.volumeBindingMode])).toEqual(Object.entries(prod.storageClassBinding).sort());
+    for (const c of classes) expect(c.provisioner).toBe(provisionerFor(c.volumeBindingMode as "Immediate"));
+  });
+
+  it("should refuse a class the profile gives no binding mode", () => {
+    expect(() => storageClasses({ ...kind, storageClassBinding: {} })).toThrow(/storage class standard has no binding mode; add it to storageClassBinding/);
+  });
+
+  it("should provision only what a real provisioner would, and leave binding to the PV controller", () => {
+    const stage = JSON.stringify(provisionerStage());
+    expect(stage).toContain("volume.kubernetes.io/selected-node");
+    expect(stage).not.toContain("subresource");
+    expect(stage).not.toContain("phase: Bound");
+  });
+});
+
+describe("when giving each profile its ports", () => {
+  it("should give every profile distinct ports below the ephemeral range", () => {
+    const all = CLUSTERS.flatMap((c) => Object.values(portsFor(c.name)));
+    expect(new Set(all).size).toBe(all.length);
+    expect(Math.max(...all)).toBeLessThan(32768);
+    expect(() => portsFor("nope")).toThrow(/no cluster profile named nope/);
+  });
+});

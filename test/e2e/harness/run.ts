@@ -1,0 +1,218 @@
+/**
+ * The e2e environment of one cluster profile, and one deployment into it:
+ * start the control plane shaped like the profile, run Argo CD and the
+ * add-on controllers, serve a rendered cluster directory as the commit under
+ * test, apply the cluster's committed Argo CD objects unchanged, wait until
+ * Argo CD calls every Application Synced and Healthy, and say what it saw.
+ * One environment serves many deployments (the failure catalogue resets it
+ * between cases instead of starting a control plane per case).
+ */
+import { mkdirSync, rmSync } from "node:fs";
+import { join, resolve } from "node:path";
+import type { ClusterProfile } from "../../../generators/fleet/types.js";
+import { argoCdConfig, argoCdRows, ARGOCD_NAMESPACE } from "./argocd.js";
+import { startControlPlane } from "./controlplane.js";
+import { fleetCrds } from "./crds.js";
+import { diagnose, type ApplicationFinding } from "./diagnose.js";
+import { gitClientEnv, gitServerRow, publishCommit, type GitServer } from "./git.js";
+import { Kubectl } from "./kubectl.js";
+import { kwokRow, storageClasses } from "./kwok.js";
+import { POOL_LABEL, profileNodes } from "./nodes.js";
+import { portsFor, type PortSet } from "./ports.js";
+import { ProcessGroup } from "./process.js";
+import { STAND_INS, type StandIn } from "./stand-ins.js";
+import type { SkippedApplication, Target } from "./target.js";
+import { waitForApplications, type ApplicationState } from "./wait.js";
+
+export const E2E_STATE_ROOT = resolve(import.meta.dirname, "../../../.cache/e2e");
+
+export interface ApplicationReport {
+  readonly name: string;
+  readonly sync: string;
+  readonly health: string;
+  readonly objects: number;
+  readonly healthyAfterSeconds?: number;
+}
+
+export interface ClusterReport {
+  readonly cluster: string;
+  readonly dir: string;
+  readonly ok: boolean;
+  readonly commit?: string;
+  readonly seconds: { readonly controlPlane: number; readonly argoCd: number; readonly healthy: number; readonly total: number };
+  readonly applications: readonly ApplicationReport[];
+  readonly skipped: readonly SkippedApplication[];
+  readonly findings: readonly ApplicationFinding[];
+  readonly podsPerPool: Readonly<Record<string, number>>;
+  readonly standIns: readonly StandIn[];
+  readonly stateDir: string;
+  readonly kubeconfig?: string;
+  /** Set when the run could not get as far as waiting (a component did not start). */
+  readonly error?: string;
+}
+
+const since = (t: number): number => Math.round((Date.now() - t) / 100) / 10;
+
+async function podsPerPool(kubectl: Kubectl): Promise<Record<string, number>> {
+  const nodes = await kubectl.list("nodes");
+  const poolOf = new Map(nodes.map((n) => [n.metadata?.name ?? "", n.metadata?.labels?.[POOL_LABEL] ?? "?"]));
+  const out: Record<string, number> = {};
+  for (const pod of await kubectl.list("pods")) {
+    const node = (pod["spec"] as { nodeName?: string } | undefined)?.nodeName;
+    const key = node ? (poolOf.get(node) ?? "?") : "(not scheduled)";
+    out[key] = (out[key] ?? 0) + 1;
+  }
+  return out;
+}
+
+function applicationReports(states: readonly ApplicationState[], healthyAfter: Readonly<Record<string, number>>): ApplicationReport[] {
+  return states
+    .map((s) => ({ name: s.name, sync: s.sync, health: s.health, objects: s.resources.length, healthyAfterSeconds: healthyAfter[s.name] }))
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+export interface DeployOptions {
+  readonly timeoutMs?: number;
+  readonly log?: (line: string) => void;
+}
+
+/** A running control plane with Argo CD for one profile. */
+export class Environment {
+  private constructor(
+    readonly profile: ClusterProfile,
+    readonly stateDir: string,
+    readonly ports: PortSet,
+    readonly group: ProcessGroup,
+    readonly kubectl: Kubectl,
+    readonly kubeconfig: string,
+    readonly git: GitServer,
+    readonly seconds: { readonly controlPlane: number; readonly argoCd: number },
+  ) {}
+
+  /**
+   * Starts everything for `profile` in a fresh state folder, stopping what a
+   * crashed run left there; `first` is the directory the git proxy serves first.
+   */
+  static async start(profile: ClusterProfile, first: Target, log: (line: string) => void = () => {}): Promise<Environment> {
+    const stateDir = join(E2E_STATE_ROOT, profile.name);
+    const reaped = await ProcessGroup.reap(stateDir);
+    if (reaped.length > 0) log(`${profile.name}: stopped what an earlier run left running: ${reaped.join(", ")}`);
+    rmSync(stateDir, { recursive: true, force: true });
+    mkdirSync(stateDir, { recursive: true });
+    const ports = portsFor(profile.name);
+    const group = new ProcessGroup(stateDir);
+    const started = Date.now();
+    try {
+      const cp = await startControlPlane(group, stateDir, ports);
+      const kubectl = new Kubectl(cp.adminKubeconfig);
+      const nodes = profileNodes(profile);
+      // Node status (capacity, allocatable) is accepted on create, not through apply.
+      await kubectl.run(["create", "-f", "-"], nodes.map((n) => `---\n${JSON.stringify(n)}\n`).join(""));
+      await group.start(kwokRow(stateDir, ports, cp.adminKubeconfig));
+      await kubectl.apply(storageClasses(profile));
+      await kubectl.apply(await fleetCrds());
+      await kubectl.run(["wait", "--for=condition=Established", "crd", "--all", "--timeout=60s"]);
+      const controlPlane = since(started);
+      log(`${profile.name}: control plane up in ${controlPlane}s with ${nodes.length} kwok nodes`);
+
+      const argoStarted = Date.now();
+      const git = gitServerRow(join(stateDir, "git"), profile.repository.url, ports.gitProxy);
+      await publishCommit(git.workDir, first.repoPath, first.dir, profile.repository.targetRevision);
+      await group.start(git.row);
+      await kubectl.apply([{ apiVersion: "v1", kind: "Namespace", metadata: { name: ARGOCD_NAMESPACE } }]);
+      // The controller reads its settings at start and exits without them.
+      await kubectl.apply(argoCdConfig(first.argocdCm));
+      for (const row of argoCdRows({ stateDir, ports, kubeconfig: cp.adminKubeconfig, gitEnv: gitClientEnv(git) })) await group.start(row);
+      const argoCd = since(argoStarted);
+      log(`${profile.name}: Argo CD up in ${argoCd}s`);
+      return new Environment(profile, stateDir, ports, group, kubectl, cp.adminKubeconfig, git, { controlPlane, argoCd });
+    } catch (error) {
+      await group.stopAll();
+      throw error;
+    }
+  }
+
+  /** Serves `target` as the commit under test, applies its Argo CD objects and waits for them. */
+  async deploy(target: Target, opts: DeployOptions = {}): Promise<ClusterReport> {
+    const log = opts.log ?? (() => {});
+    const cluster = this.profile.name;
+    const started = Date.now();
+    const commit = await publishCommit(this.git.workDir, target.repoPath, target.dir, this.profile.repository.targetRevision);
+    log(`${cluster}: serving ${target.dir} as ${target.repoPath} at commit ${commit.slice(0, 12)}`);
+    await this.kubectl.apply(argoCdConfig(target.argocdCm));
+    await this.kubectl.apply(target.projects);
+    await this.kubectl.apply(target.applications);
+    const names = target.applications.map((a) => a.metadata?.name ?? "");
+    const result = await waitForApplications(this.kubectl, names, opts.timeoutMs ?? 300_000, (l) => log(`${cluster}: ${l}`));
+    const findings = result.ok ? [] : await diagnose(this.kubectl, result.states);
+    return {
+      cluster,
+      dir: target.dir,
+      ok: result.ok,
+      commit,
+      seconds: { ...this.seconds, healthy: since(started), total: 0 },
+      applications: applicationReports(result.states, result.healthyAfter),
+      skipped: target.skipped,
+      findings,
+      podsPerPool: await podsPerPool(this.kubectl),
+      standIns: STAND_INS,
+      stateDir: this.stateDir,
+    };
+  }
+
+  /**
+   * Back to an empty cluster between deployments: Applications deleted (their
+   * finalizer removes what they synced), then every namespace they used, so
+   * the next case starts as the first did.
+   */
+  async reset(): Promise<void> {
+    const apps = await this.kubectl.list("applications.argoproj.io", ARGOCD_NAMESPACE);
+    const namespaces = new Set<string>();
+    for (const app of apps) {
+      const resources = ((app["status"] as { resources?: { namespace?: string; kind: string; name: string }[] } | undefined)?.resources ?? []);
+      for (const r of resources) {
+        if (r.namespace) namespaces.add(r.namespace);
+        if (r.kind === "Namespace") namespaces.add(r.name);
+      }
+    }
+    await this.kubectl.run(["delete", "applications.argoproj.io", "--all", "-n", ARGOCD_NAMESPACE, "--wait=true", "--timeout=120s"]);
+    await this.kubectl.run(["delete", "appprojects.argoproj.io", "--all", "-n", ARGOCD_NAMESPACE, "--wait=true", "--timeout=60s"]);
+    namespaces.delete(ARGOCD_NAMESPACE);
+    if (namespaces.size > 0) {
+      await this.kubectl.run(["delete", "namespace", ...[...namespaces].sort(), "--ignore-not-found", "--wait=true", "--timeout=180s"]);
+    }
+    // Cluster-scoped leftovers of the previous case (ClusterIssuers, ClusterSecretStores, released volumes).
+    await this.kubectl.run(["delete", "persistentvolumes", "--all", "--wait=false"]);
+  }
+
+  async stop(): Promise<void> {
+    await this.group.stopAll();
+  }
+}
+
+/** One cluster start to finish: the `npm run e2e` path. */
+export async function runCluster(target: Target, opts: DeployOptions & { readonly keep?: boolean } = {}): Promise<ClusterReport> {
+  const started = Date.now();
+  let env: Environment | undefined;
+  try {
+    env = await Environment.start(target.profile, target, opts.log);
+    const report = await env.deploy(target, opts);
+    return { ...report, seconds: { ...report.seconds, total: since(started) }, kubeconfig: opts.keep ? env.kubeconfig : undefined };
+  } catch (error) {
+    return {
+      cluster: target.profile.name,
+      dir: target.dir,
+      ok: false,
+      seconds: { controlPlane: 0, argoCd: 0, healthy: 0, total: since(started) },
+      applications: [],
+      skipped: target.skipped,
+      findings: [],
+      podsPerPool: {},
+      standIns: STAND_INS,
+      stateDir: join(E2E_STATE_ROOT, target.profile.name),
+      error: (error as Error).message,
+    };
+  } finally {
+    if (env && !opts.keep) await env.stop();
+  }
+}

@@ -1,0 +1,33 @@
+/**
+ * Every stand-in the control-plane e2e uses, with why: each sits at the
+ * boundary to infrastructure that cannot exist on this machine. The run's
+ * report and the README list exactly these.
+ */
+export interface StandIn {
+  readonly for: string;
+  readonly standIn: string;
+  readonly why: string;
+}
+
+export const STAND_INS: readonly StandIn[] = [
+  {
+    for: "kubelet and container runtime on every node",
+    standIn: "kwok v0.8.0 with upstream's node and pod Stages (nodes Ready with leases; scheduled pods Running and Ready; Job pods complete)",
+    why: "thousands of CPUs of node pools cannot run on 2 cores; the real-node e2e runs real containers on one node",
+  },
+  {
+    for: "the cloud's volume provisioner (CSI driver)",
+    standIn: "a kwok Stage that creates a PersistentVolume for a claim when a provisioner would (at once, or after the scheduler picked a node for WaitForFirstConsumer classes); kube-controller-manager binds it",
+    why: "no storage backend exists here; the binding mode is the profile's",
+  },
+  {
+    for: "GitHub (the repository Argo CD syncs)",
+    standIn: "an HTTPS CONNECT proxy on 127.0.0.1 answering only for the repository's host, serving the commit under test through git http-backend with a throwaway certificate",
+    why: "the Applications keep their repoURL and targetRevision unchanged; nothing outside this machine is reachable",
+  },
+  {
+    for: "Helm chart repositories of the platform add-ons",
+    standIn: "their CRDs from the pinned Go modules; their Applications are listed as not synced",
+    why: "no chart repository is reachable here",
+  },
+];
