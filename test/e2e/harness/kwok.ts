@@ -118,10 +118,13 @@ export function provisionerStage(): object {
   };
 }
 
-export function kwokRow(stateDir: string, ports: PortSet, kubeconfig: string): ProcessSpec {
+/** kwok's resource metrics (what a kubelet's /metrics/resource serves) and per-pod usage from annotations, as upstream ships them. */
+export const KWOK_METRICS = ["metrics-resource.yaml", "usage-from-annotation.yaml"] as const;
+
+export function kwokRow(stateDir: string, ports: PortSet, kubeconfig: string, tls: { readonly cert: string; readonly key: string }): ProcessSpec {
   const provisioner = join(stateDir, "kwok-volume-provision.yaml");
   writeFileSync(provisioner, stringify(provisionerStage()));
-  const stages = KWOK_STAGES.map((f) => join(toolDir("kwok"), "stages", f));
+  const stages = [...KWOK_STAGES.map((f) => join(toolDir("kwok"), "stages", f)), ...KWOK_METRICS.map((f) => join(toolDir("kwok"), "metrics", f))];
   return {
     name: "kwok",
     command: toolPath("kwok"),
@@ -129,10 +132,14 @@ export function kwokRow(stateDir: string, ports: PortSet, kubeconfig: string): P
       `--kubeconfig=${kubeconfig}`,
       `--manage-nodes-with-annotation-selector=${KWOK_NODE_ANNOTATION}=fake`,
       `--cidr=${POD_CIDR}`,
-      `--node-ip=10.244.255.254`,
-      "--server-address=127.0.0.1:" + ports.kwok,
+      // Every node's emulated kubelet is this one loopback listener; metrics-server scrapes it there.
+      "--node-ip=127.0.0.1",
+      `--node-port=${ports.kwok}`,
+      `--server-address=127.0.0.1:${ports.kwok}`,
+      `--tls-cert-file=${tls.cert}`,
+      `--tls-private-key-file=${tls.key}`,
       ...[...stages, provisioner].map((f) => `--config=${f}`),
     ],
-    ready: { kind: "http", url: `http://127.0.0.1:${ports.kwok}/healthz` },
+    ready: { kind: "http", url: `https://127.0.0.1:${ports.kwok}/healthz` },
   };
 }

@@ -14,6 +14,11 @@ export const KWOK_NODE_ANNOTATION = "kwok.x-k8s.io/node";
 /** Pods a real kubelet could hold per node; kubelet's default. */
 const MAX_PODS = "110";
 
+/** Path of a node's emulated kubelet resource metrics on kwok's one listener; metrics-server reads it from the node's annotation. */
+export function metricsPathFor(node: string): string {
+  return `/metrics/nodes/${node}/metrics/resource`;
+}
+
 export function nodeName(pool: NodePool, index: number): string {
   return `${pool.name}-${index}`;
 }
@@ -26,7 +31,7 @@ export function poolNode(pool: NodePool, index: number): KubeObject {
     kind: "Node",
     metadata: {
       name,
-      annotations: { [KWOK_NODE_ANNOTATION]: "fake", "node.alpha.kubernetes.io/ttl": "0" },
+      annotations: { [KWOK_NODE_ANNOTATION]: "fake", "node.alpha.kubernetes.io/ttl": "0", "metrics.k8s.io/resource-metrics-path": metricsPathFor(name) },
       labels: {
         ...pool.selector,
         [POOL_LABEL]: pool.name,

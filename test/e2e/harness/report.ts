@@ -19,6 +19,7 @@ export function formatClusterText(r: ClusterReport): string {
       `${head}: ${healthy}/${r.applications.length} Applications Synced and Healthy ` +
         `(control plane ${r.seconds.controlPlane}s, Argo CD ${r.seconds.argoCd}s, sync to healthy ${r.seconds.healthy}s, total ${r.seconds.total}s)`,
     );
+    for (const b of r.blockers) out.push(`  FAIL ${r.cluster}: ${b}`);
     for (const f of r.findings) out.push(`  FAIL ${r.cluster}/${f.application} (${f.sync}/${f.health}): ${f.reason}`);
     const width = Math.max(12, ...r.applications.map((a) => a.name.length)) + 2;
     out.push(`  ${pad("application", width)}${pad("objects", 9)}${pad("status", 20)}healthy after`);

@@ -10,11 +10,13 @@
 import { mkdirSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { ClusterProfile } from "../../../generators/fleet/types.js";
+import { addonRows, metricsApiObjects } from "./addons.js";
 import { argoCdConfig, argoCdRows, ARGOCD_NAMESPACE } from "./argocd.js";
 import { startControlPlane } from "./controlplane.js";
 import { fleetCrds } from "./crds.js";
 import { diagnose, type ApplicationFinding } from "./diagnose.js";
 import { gitClientEnv, gitServerRow, publishCommit, type GitServer } from "./git.js";
+import { publishIngressAddresses } from "./ingress-address.js";
 import { Kubectl } from "./kubectl.js";
 import { kwokRow, storageClasses } from "./kwok.js";
 import { POOL_LABEL, profileNodes } from "./nodes.js";
@@ -43,6 +45,8 @@ export interface ClusterReport {
   readonly applications: readonly ApplicationReport[];
   readonly skipped: readonly SkippedApplication[];
   readonly findings: readonly ApplicationFinding[];
+  /** Problems waiting would not fix, one line each, naming the object and the reason. */
+  readonly blockers: readonly string[];
   readonly podsPerPool: Readonly<Record<string, number>>;
   readonly standIns: readonly StandIn[];
   readonly stateDir: string;
@@ -108,7 +112,7 @@ export class Environment {
       const nodes = profileNodes(profile);
       // Node status (capacity, allocatable) is accepted on create, not through apply.
       await kubectl.run(["create", "-f", "-"], nodes.map((n) => `---\n${JSON.stringify(n)}\n`).join(""));
-      await group.start(kwokRow(stateDir, ports, cp.adminKubeconfig));
+      await group.start(kwokRow(stateDir, ports, cp.adminKubeconfig, cp.pki.apiserver));
       await kubectl.apply(storageClasses(profile));
       await kubectl.apply(await fleetCrds());
       await kubectl.run(["wait", "--for=condition=Established", "crd", "--all", "--timeout=60s"]);
@@ -122,6 +126,8 @@ export class Environment {
       await kubectl.apply([{ apiVersion: "v1", kind: "Namespace", metadata: { name: ARGOCD_NAMESPACE } }]);
       // The controller reads its settings at start and exits without them.
       await kubectl.apply(argoCdConfig(first.argocdCm));
+      for (const row of addonRows({ stateDir, ports, kubeconfig: cp.adminKubeconfig, proxyEnv: {} })) await group.start(row);
+      await kubectl.apply(metricsApiObjects(ports.metricsServer));
       for (const row of argoCdRows({ stateDir, ports, kubeconfig: cp.adminKubeconfig, gitEnv: gitClientEnv(git) })) await group.start(row);
       const argoCd = since(argoStarted);
       log(`${profile.name}: Argo CD up in ${argoCd}s`);
@@ -143,7 +149,15 @@ export class Environment {
     await this.kubectl.apply(target.projects);
     await this.kubectl.apply(target.applications);
     const names = target.applications.map((a) => a.metadata?.name ?? "");
-    const result = await waitForApplications(this.kubectl, names, opts.timeoutMs ?? 300_000, (l) => log(`${cluster}: ${l}`));
+    const result = await waitForApplications(
+      this.kubectl,
+      names,
+      opts.timeoutMs ?? 300_000,
+      (l) => log(`${cluster}: ${l}`),
+      async () => {
+        await publishIngressAddresses(this.kubectl, this.profile.ingressClass);
+      },
+    );
     const findings = result.ok ? [] : await diagnose(this.kubectl, result.states);
     return {
       cluster,
@@ -154,6 +168,7 @@ export class Environment {
       applications: applicationReports(result.states, result.healthyAfter),
       skipped: target.skipped,
       findings,
+      blockers: result.blockers,
       podsPerPool: await podsPerPool(this.kubectl),
       standIns: STAND_INS,
       stateDir: this.stateDir,
@@ -207,6 +222,7 @@ export async function runCluster(target: Target, opts: DeployOptions & { readonl
       applications: [],
       skipped: target.skipped,
       findings: [],
+      blockers: [],
       podsPerPool: {},
       standIns: STAND_INS,
       stateDir: join(E2E_STATE_ROOT, target.profile.name),

@@ -26,6 +26,11 @@ export const STAND_INS: readonly StandIn[] = [
     why: "the Applications keep their repoURL and targetRevision unchanged; nothing outside this machine is reachable",
   },
   {
+    for: "the ingress controller's published address",
+    standIn: "the harness writes 192.0.2.10 (a documentation address, never a traffic target) into the status of each Ingress of the profile's class, as ingress-nginx publishes its load balancer's",
+    why: "ingress-nginx needs a pod network and a load balancer, and Argo CD calls an Ingress without an address Progressing",
+  },
+  {
     for: "Helm chart repositories of the platform add-ons",
     standIn: "their CRDs from the pinned Go modules; their Applications are listed as not synced",
     why: "no chart repository is reachable here",

@@ -6,6 +6,7 @@
  * why they are not running.
  */
 import { ARGOCD_NAMESPACE } from "./argocd.js";
+import { findBlockers } from "./blockers.js";
 import type { Kubectl, KubeObject } from "./kubectl.js";
 
 export interface ResourceStatus {
@@ -52,6 +53,8 @@ export const isDone = (s: ApplicationState): boolean => s.sync === "Synced" && s
 
 export interface WaitResult {
   readonly ok: boolean;
+  /** Problems waiting would not fix (blockers.ts), each seen for BLOCKED_FOR_MS or at the end. */
+  readonly blockers: readonly string[];
   readonly states: readonly ApplicationState[];
   /** Seconds from the start of the wait until each Application was first Synced and Healthy. */
   readonly healthyAfter: Readonly<Record<string, number>>;
@@ -60,18 +63,33 @@ export interface WaitResult {
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-/** Polls the named Applications until all are Synced and Healthy or the timeout passes. */
+/** A blocker seen this long is taken as final: the run stops waiting and reports it. */
+export const BLOCKED_FOR_MS = 20_000;
+
+/**
+ * Polls the named Applications until all are Synced and Healthy (and nothing
+ * blocks), a blocker has stood for BLOCKED_FOR_MS, or the timeout passes.
+ */
 export async function waitForApplications(
   kubectl: Kubectl,
   names: readonly string[],
   timeoutMs: number,
   progress: (line: string) => void = () => {},
+  /** Runs at every poll: the stand-ins that react to what Argo CD created. */
+  onPoll: () => Promise<void> = async () => {},
 ): Promise<WaitResult> {
   const started = Date.now();
   const healthyAfter: Record<string, number> = {};
+  const firstSeen = new Map<string, number>();
   let states: ApplicationState[] = [];
   let last = "";
   for (;;) {
+    await onPoll();
+    const blockers = await findBlockers(kubectl);
+    const now = Date.now();
+    for (const b of [...firstSeen.keys()]) if (!blockers.includes(b)) firstSeen.delete(b);
+    for (const b of blockers) if (!firstSeen.has(b)) firstSeen.set(b, now);
+    const standing = blockers.filter((b) => now - (firstSeen.get(b) ?? now) >= BLOCKED_FOR_MS);
     const apps = await kubectl.list("applications.argoproj.io", ARGOCD_NAMESPACE);
     states = apps.map(applicationState).filter((s) => names.includes(s.name));
     const elapsed = (Date.now() - started) / 1000;
@@ -81,7 +99,8 @@ export async function waitForApplications(
       return !s || !isDone(s);
     });
     // Healthy once is not enough if something flips back; require all at the same poll.
-    if (pending.length === 0) return { ok: true, states, healthyAfter, seconds: elapsed };
+    if (pending.length === 0) return { ok: blockers.length === 0, blockers, states, healthyAfter, seconds: elapsed };
+    if (standing.length > 0) return { ok: false, blockers: standing, states, healthyAfter, seconds: elapsed };
     const line = `waiting for ${pending.length}/${names.length}: ${pending
       .map((n) => {
         const s = states.find((x) => x.name === n);
@@ -90,7 +109,7 @@ export async function waitForApplications(
       .join(", ")}`;
     if (line !== last) progress(line);
     last = line;
-    if (Date.now() - started > timeoutMs) return { ok: false, states, healthyAfter, seconds: elapsed };
+    if (Date.now() - started > timeoutMs) return { ok: false, blockers, states, healthyAfter, seconds: elapsed };
     await sleep(2000);
   }
 }

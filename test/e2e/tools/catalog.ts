@@ -49,6 +49,16 @@ export function toolsCacheDir(): string {
 export const ETCD_VERSION = "v3.6.16";
 export const KWOK_VERSION = "v0.8.0";
 export const ARGOCD_VERSION = CRD_MODULES.argoCd.version;
+/** The metrics-server release the pinned chart (HELM_CHARTS.metricsServer 3.13.0) ships. */
+export const METRICS_SERVER_VERSION = "v0.8.0";
+/**
+ * The external-secrets controller the e2e runs. The fleet's pin (v1.3.2, its
+ * CRDs) replaces 56 provider and API modules with local paths that are not
+ * published on the Go module proxy, so it cannot be built here; v0.16.2 is the
+ * newest release the proxy serves whole, and it reconciles the same
+ * external-secrets.io/v1 kinds.
+ */
+export const EXTERNAL_SECRETS_CONTROLLER_VERSION = "v0.16.2";
 
 const K8S = `v${KUBERNETES_VERSION}`;
 /** Published version of the k8s.io/* staging modules of that Kubernetes release. */
@@ -169,6 +179,26 @@ export const TOOLS: readonly GoTool[] = [
       { module: `github.com/argoproj/argo-cd/v3@${ARGOCD_VERSION}`, from: "manifests", to: "manifests" },
     ],
     check: { binary: "argocd", args: ["version", "--client", "--short"], expect: ARGOCD_VERSION },
+  },
+  {
+    name: "metrics-server",
+    version: METRICS_SERVER_VERSION,
+    goMod: () => goMod("metrics-server", "1.24.4", { "sigs.k8s.io/metrics-server": METRICS_SERVER_VERSION }),
+    sources: { "tools.go": toolsImports(["sigs.k8s.io/metrics-server/cmd/metrics-server"]) },
+    binaries: { "sigs.k8s.io/metrics-server/cmd/metrics-server": "metrics-server" },
+    ldflags: [`-X k8s.io/client-go/pkg/version.gitVersion=${METRICS_SERVER_VERSION}`],
+    check: { binary: "metrics-server", args: ["--version"], expect: METRICS_SERVER_VERSION },
+  },
+  {
+    name: "external-secrets",
+    version: EXTERNAL_SECRETS_CONTROLLER_VERSION,
+    goMod: () => goMod("external-secrets", "1.24.2", { "github.com/external-secrets/external-secrets": EXTERNAL_SECRETS_CONTROLLER_VERSION }),
+    sources: {
+      "main.go": `// The external-secrets controller, as upstream's main.go runs it.\npackage main\n\nimport "github.com/external-secrets/external-secrets/cmd/controller"\n\nfunc main() { controller.Execute() }\n`,
+    },
+    binaries: { ".": "external-secrets" },
+    ldflags: [],
+    check: { binary: "external-secrets", args: ["--help"], expect: "enable-cluster-store-reconciler" },
   },
 ];
 

@@ -1,0 +1,83 @@
+/**
+ * The platform add-ons' controllers as processes against the e2e control
+ * plane, where they can run as processes: external-secrets (real Secrets from
+ * the ClusterSecretStore), cert-manager (real certificates from the
+ * ClusterIssuer) and metrics-server (resource metrics scraped from kwok's
+ * emulated kubelet endpoints, so HPAs compute). Their Helm charts cannot be
+ * fetched here; their CRDs come from the pinned Go modules (crds.ts).
+ */
+import { join } from "node:path";
+import { toolPath } from "../tools/catalog.js";
+import type { KubeObject } from "./kubectl.js";
+import type { PortSet } from "./ports.js";
+import type { ProcessSpec } from "./process.js";
+
+export interface AddonContext {
+  readonly stateDir: string;
+  readonly ports: PortSet;
+  readonly kubeconfig: string;
+  /** Environment for a controller that must reach a stand-in through the loopback proxy (Vault, ACME). */
+  readonly proxyEnv: Readonly<Record<string, string>>;
+}
+
+export function addonRows(ctx: AddonContext): ProcessSpec[] {
+  const { ports, kubeconfig, stateDir } = ctx;
+  return [
+    {
+      name: "external-secrets",
+      command: toolPath("external-secrets"),
+      args: [`--metrics-addr=127.0.0.1:${ports.externalSecretsMetrics}`, "--enable-leader-election=false", "--concurrent=4", "--loglevel=info"],
+      env: { KUBECONFIG: kubeconfig, ...ctx.proxyEnv },
+      ready: { kind: "http", url: `http://127.0.0.1:${ports.externalSecretsMetrics}/metrics` },
+    },
+    {
+      name: "metrics-server",
+      command: toolPath("metrics-server"),
+      args: [
+        `--kubeconfig=${kubeconfig}`,
+        `--authentication-kubeconfig=${kubeconfig}`,
+        `--authorization-kubeconfig=${kubeconfig}`,
+        "--bind-address=127.0.0.1",
+        `--secure-port=${ports.metricsServer}`,
+        `--cert-dir=${join(stateDir, "metrics-server")}`,
+        // kwok serves every node's kubelet endpoints on one loopback port, each under the path the node's annotation names.
+        "--kubelet-preferred-address-types=InternalIP",
+        "--kubelet-use-node-status-port",
+        "--kubelet-insecure-tls",
+        "--metric-resolution=15s",
+      ],
+      ready: { kind: "http", url: `https://127.0.0.1:${ports.metricsServer}/livez` },
+    },
+  ];
+}
+
+/**
+ * How the API server reaches metrics-server on loopback: the aggregator
+ * resolves an ExternalName Service to `<externalName>:<port>`
+ * (k8s.io/apiserver/pkg/util/proxy ResolveCluster), so the APIService needs
+ * no pod network.
+ */
+export function metricsApiObjects(port: number): KubeObject[] {
+  return [
+    {
+      apiVersion: "v1",
+      kind: "Service",
+      metadata: { name: "metrics-server", namespace: "kube-system" },
+      spec: { type: "ExternalName", externalName: "localhost", ports: [{ name: "https", port, protocol: "TCP" }] },
+    },
+    {
+      apiVersion: "apiregistration.k8s.io/v1",
+      kind: "APIService",
+      metadata: { name: "v1beta1.metrics.k8s.io" },
+      spec: {
+        group: "metrics.k8s.io",
+        version: "v1beta1",
+        groupPriorityMinimum: 100,
+        versionPriority: 100,
+        // metrics-server's certificate is self-signed for this run only.
+        insecureSkipTLSVerify: true,
+        service: { name: "metrics-server", namespace: "kube-system", port },
+      },
+    },
+  ];
+}
