@@ -72,7 +72,7 @@ export const staging: ClusterProfile = {
   nodePools: [{ ...STANDARD_POOL, count: 4, maxCount: 6, cpu: "8", memory: "32Gi" }],
   clusterIssuer: "letsencrypt-staging",
   storageClasses: { standard: "standard", fast: "fast-ssd" },
-  // The cloud disk class binds in the zone of its first pod; the NFS-backed class is reachable from every node.
+  // Both classes are network-attached (readWriteMany): standard binds where its first pod is scheduled, the NFS class at once.
   storageClassBinding: { standard: "WaitForFirstConsumer", "fast-ssd": "Immediate" },
   // Network-attached classes (the IoT API guide's fast-ssd is NFS-backed).
   readWriteMany: ["standard", "fast"],

@@ -65,22 +65,24 @@ export function services(ctx: AppContext, workload: ServiceWorkloadSpec): Servic
   const spec = workload.service === false ? undefined : workload.service;
   if (hasClientService(workload)) {
     const ports = servicePorts(workload);
-    const loadBalancer = spec?.type === "LoadBalancer";
+    const external = spec?.type === "LoadBalancer";
+    // Without a load-balancer provider (kind) a LoadBalancer Service never gets an address and Argo CD
+    // calls it Progressing forever; such clusters expose it on a node port, as their ingress controller is.
+    const loadBalancer = external && ctx.cluster.platform.loadBalancers;
     const base = meta(ctx, clientServiceName(workload), workload);
     result.push(
       new Service({
         metadata: { ...base, labels: { ...base.labels, ...scrapeLabel(workload, "client") } },
         spec: {
-          type: loadBalancer ? "LoadBalancer" : "ClusterIP",
+          type: loadBalancer ? "LoadBalancer" : external ? "NodePort" : "ClusterIP",
           selector: {
             ...selectorLabels(ctx, workload.name),
             ...(spec?.primaryOnly ? { "statefulset.kubernetes.io/pod-name": `${workload.name}-0` } : {}),
           },
           ports: ports.map(toServicePort),
           // Keep client source addresses so NetworkPolicy ipBlocks and source ranges mean what they say.
-          ...(loadBalancer
-            ? { externalTrafficPolicy: "Local", loadBalancerSourceRanges: [...ctx.cluster.loadBalancerSourceRanges] }
-            : {}),
+          ...(loadBalancer ? { externalTrafficPolicy: "Local", loadBalancerSourceRanges: [...ctx.cluster.loadBalancerSourceRanges] } : {}),
+          ...(external && !loadBalancer ? { externalTrafficPolicy: "Local" } : {}),
         },
       }),
     );

@@ -45,7 +45,7 @@ export function worstCase(ctx: AppContext): WorstCase {
     pods: perWorkload.reduce((n, p) => n + p.pods, 0),
     storage: volumes.reduce((n, v) => n + v.size * v.count, 0),
     claims: volumes.reduce((n, v) => n + v.count, 0),
-    loadBalancers: balanced.length,
+    loadBalancers: ctx.cluster.platform.loadBalancers ? balanced.length : 0,
     nodePorts: balanced.reduce((n, w) => n + servicePorts(w).length, 0),
   };
 }

@@ -1,7 +1,9 @@
 // The git proxy against real clients: the git CLI (ls-remote, clone, push),
 // curl and raw sockets. Every client is pointed at the proxy, and git also
 // resolves github.com to 127.0.0.1, so a broken proxy setting fails on
-// loopback instead of reaching the network.
+// loopback instead of reaching the network. node:net's connect is wrapped to
+// record every address this process dials, so the tests can show the proxy's
+// tunnels reach 127.0.0.1 and nothing else.
 import { execFile } from "node:child_process";
 import { X509Certificate } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -9,14 +11,26 @@ import { request as httpRequest } from "node:http";
 import { connect, createServer, type AddressInfo, type Server, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { connect as tlsConnect, type TLSSocket } from "node:tls";
+import { connect as tlsConnect, createServer as createTlsServer, type Server as TlsServer, type TLSSocket } from "node:tls";
 import { promisify } from "node:util";
 import { gzipSync } from "node:zlib";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { byCodeUnit } from "../../../generators/order.js";
 import { isolatedGitEnv } from "./git-env.js";
-import { GitProxyError, parseCgiHead, repoServerEnv, startGitProxy, type GitProxy } from "./proxy.js";
+import { GitProxyError, parseCgiHead, parseTunnelFlag, parseTunnels, repoServerEnv, startGitProxy, type GitProxy } from "./proxy.js";
 import { buildRepository } from "./repository.js";
+
+/** Every `host` passed to node:net's connect in this process (the test's own connections included). */
+const dialled = vi.hoisted((): string[] => []);
+vi.mock("node:net", async (importOriginal) => {
+  const actual = await importOriginal<typeof import("node:net")>();
+  const connect = (...args: unknown[]): unknown => {
+    const first = args[0];
+    dialled.push(typeof first === "object" && first !== null ? String((first as { host?: unknown }).host ?? "localhost") : String(args[1] ?? "localhost"));
+    return (actual.connect as (...a: unknown[]) => unknown)(...args);
+  };
+  return { ...actual, connect, createConnection: connect, default: { ...actual, connect, createConnection: connect } };
+});
 
 const execFileAsync = promisify(execFile);
 
@@ -324,6 +338,178 @@ describe("when the proxy starts", () => {
 
   it("should say the port is taken when it is", async () => {
     await expect(startGitProxy({ workDir: temp("proxy-taken"), repoURL: REPO_URL, gitDir, port: proxy.port })).rejects.toThrow(/cannot listen on 127\.0\.0\.1:\d+: .*the port is taken/);
+  });
+});
+
+/** Sends a CONNECT for `target` and returns the proxy's answer head and the socket, open if it said 200. */
+async function connectThrough(port: number, target: string): Promise<{ head: string; socket: Socket }> {
+  const socket = connect({ host: "127.0.0.1", port });
+  await new Promise<void>((resolve, reject) => socket.once("connect", resolve).once("error", reject));
+  socket.write(`CONNECT ${target} HTTP/1.1\r\nHost: ${target}\r\n\r\n`);
+  const head = await new Promise<string>((resolve, reject) => {
+    let got = "";
+    const onData = (d: Buffer): void => {
+      got += d.toString("latin1");
+      if (got.includes("\r\n\r\n")) {
+        socket.off("data", onData);
+        resolve(got);
+      }
+    };
+    socket.on("data", onData).once("error", reject);
+    socket.once("close", () => resolve(got));
+  });
+  return { head, socket };
+}
+
+/** A port nothing listens on (just released by a listener of ours). */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const port = (server.address() as AddressInfo).port;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+describe("when the proxy tunnels a stand-in's host", () => {
+  const VAULT = "vault.iot-fleet.internal";
+  const DOWN = "acme-v02.api.letsencrypt.org";
+  let echo: TlsServer;
+  let echoPort: number;
+  let echoConnections = 0;
+  let downPort: number;
+  let tunnelling: GitProxy;
+
+  beforeAll(async () => {
+    // A TLS echo server on loopback; its certificate is the one the proxy issues for the host, set once the proxy has started.
+    echo = createTlsServer({}, (socket) => socket.pipe(socket));
+    echo.on("connection", () => echoConnections++);
+    await new Promise<void>((resolve) => echo.listen(0, "127.0.0.1", resolve));
+    echoPort = (echo.address() as AddressInfo).port;
+    downPort = await freePort();
+    tunnelling = await startGitProxy({
+      workDir: temp("proxy-tunnels"),
+      repoURL: REPO_URL,
+      gitDir,
+      tunnels: [
+        { host: `${VAULT}:8200`, port: echoPort },
+        { host: `${DOWN.toUpperCase()}:443`, port: downPort },
+      ],
+    });
+    const issued = tunnelling.hostCertificates[VAULT];
+    if (!issued) throw new Error(`no certificate issued for ${VAULT}: ${JSON.stringify(tunnelling.hostCertificates)}`);
+    echo.setSecureContext({ cert: readFileSync(issued.certFile), key: readFileSync(issued.keyFile) });
+  });
+
+  afterAll(async () => {
+    await tunnelling?.stop();
+    await new Promise<void>((resolve) => echo.close(() => resolve()));
+  });
+
+  it("should issue each tunnelled host a certificate from the same CA, named after the host, and keep no CA key", () => {
+    const dir = join(tunnelling.caFile, "..");
+    expect(tunnelling.hostCertificates).toEqual({
+      [VAULT]: { certFile: join(dir, `${VAULT}.crt`), keyFile: join(dir, `${VAULT}.key`) },
+      [DOWN]: { certFile: join(dir, `${DOWN}.crt`), keyFile: join(dir, `${DOWN}.key`) },
+    });
+    const ca = new X509Certificate(readFileSync(tunnelling.caFile));
+    for (const [host, files] of Object.entries(tunnelling.hostCertificates)) {
+      const leaf = new X509Certificate(readFileSync(files.certFile));
+      expect(leaf.subjectAltName).toBe(`DNS:${host}`);
+      expect(leaf.ca).toBe(false);
+      expect(leaf.checkIssued(ca)).toBe(true);
+      expect(leaf.verify(ca.publicKey)).toBe(true);
+      expect(existsSync(files.keyFile)).toBe(true);
+    }
+    expect(readdirSync(dir).sort(byCodeUnit)).toEqual([`${DOWN}.crt`, `${DOWN}.key`, "ca.cnf", "ca.crt", "server.crt", "server.key", `${VAULT}.crt`, `${VAULT}.key`].sort(byCodeUnit));
+  });
+
+  it("should pipe a CONNECT to the tunnelled host:port to its backend, TLS end to end, verified with the CA", async () => {
+    const { head, socket } = await connectThrough(tunnelling.port, `${VAULT}:8200`);
+    expect(head).toBe("HTTP/1.1 200 Connection Established\r\n\r\n");
+    const secure = tlsConnect({ socket, servername: VAULT, ca: readFileSync(tunnelling.caFile) });
+    await new Promise<void>((resolve, reject) => secure.once("secureConnect", resolve).once("error", reject));
+    expect(secure.authorized).toBe(true);
+    const echoed = new Promise<string>((resolve) => secure.once("data", (d: Buffer) => resolve(d.toString())));
+    secure.write("ping through the tunnel");
+    expect(await echoed).toBe("ping through the tunnel");
+    secure.destroy();
+    expect(tunnelling.requests).toContainEqual({ method: "CONNECT", host: `${VAULT}:8200`, path: "", status: 200 });
+  });
+
+  it("should fail verification for a client that does not trust the CA", async () => {
+    const { socket } = await connectThrough(tunnelling.port, `${VAULT}:8200`);
+    const secure = tlsConnect({ socket, servername: VAULT });
+    await expect(new Promise((resolve, reject) => secure.once("secureConnect", resolve).once("error", reject))).rejects.toThrow(/self[- ]signed|unable to (get|verify)/i);
+    secure.destroy();
+  });
+
+  it("should still serve the repository, with the tunnels named in its refusals", async () => {
+    expect((await gitThrough(tunnelling, ["ls-remote", REPO_URL, "refs/heads/main"])).stdout).toBe(`${commit}\trefs/heads/main\n`);
+    const answer = await rawExchange(tunnelling.port, "CONNECT example.org:443 HTTP/1.1\r\nHost: example.org:443\r\n\r\n");
+    expect(answer).toContain(`refused CONNECT example.org:443: the git proxy serves only ${HOST}:443 (the repository ${REPO_URL}) and tunnels ${VAULT}:8200, ${DOWN}:443`);
+  });
+
+  const unlisted: { name: string; target: () => string }[] = [
+    { name: "the tunnelled host on another port", target: () => `${VAULT}:443` },
+    { name: "another host on the tunnelled port", target: () => "vault.example.org:8200" },
+    { name: "a name that only starts like it", target: () => `${VAULT}.example.org:8200` },
+    { name: "the backend's own loopback address", target: () => `127.0.0.1:${echoPort}` },
+  ];
+
+  it.each(unlisted)("should refuse a CONNECT to $name with 403, reaching no backend", async ({ target: targetOf }) => {
+    const target = targetOf();
+    const before = echoConnections;
+    const answer = await rawExchange(tunnelling.port, `CONNECT ${target} HTTP/1.1\r\nHost: ${target}\r\n\r\n`);
+    expect(answer).toMatch(/^HTTP\/1\.1 403 Forbidden\r\n/);
+    expect(tunnelling.requests).toContainEqual(expect.objectContaining({ method: "CONNECT", host: target, status: 403 }));
+    expect(echoConnections).toBe(before);
+  });
+
+  it("should answer 502 with a reason when the tunnel's backend is down, having dialled only 127.0.0.1", async () => {
+    const from = dialled.length;
+    const answer = await rawExchange(tunnelling.port, `CONNECT ${DOWN}:443 HTTP/1.1\r\nHost: ${DOWN}:443\r\n\r\n`);
+    expect(answer).toMatch(/^HTTP\/1\.1 502 Bad Gateway\r\n/);
+    const reason = `tunnel to ${DOWN}:443 failed: its backend 127.0.0.1:${downPort} is not answering (ECONNREFUSED); start the stand-in that serves it`;
+    expect(answer).toContain(reason);
+    expect(tunnelling.requests).toContainEqual({ method: "CONNECT", host: `${DOWN}:443`, path: "", status: 502, reason });
+    // The test's own connection to the proxy, then the proxy's attempt at the backend: both loopback, never the host's name.
+    expect(dialled.slice(from)).toEqual(["127.0.0.1", "127.0.0.1"]);
+  });
+
+  it("should have dialled nothing but 127.0.0.1 from this process so far", () => {
+    expect(dialled.length).toBeGreaterThan(0);
+    expect(new Set(dialled)).toEqual(new Set(["127.0.0.1"]));
+  });
+
+  describe.each([
+    ["a host without a port", { host: VAULT, port: 1 }, /tunnels\[0\]\.host "vault\.iot-fleet\.internal" is not host:port/],
+    ["a host with a bad port", { host: `${VAULT}:99999`, port: 1 }, /is not host:port/],
+    ["a host that is no DNS name", { host: "vault iot:8200", port: 1 }, /is not host:port/],
+    ["a backend port out of range", { host: `${VAULT}:8200`, port: 0 }, /tunnels\[0\]\.port 0 for vault\.iot-fleet\.internal:8200 is not a port/],
+    ["the repository's own host:port", { host: "GitHub.com:443", port: 1 }, /is the repository's own host:port/],
+  ])("given a tunnel to %s", (_name, tunnel, message) => {
+    it("should refuse it, saying which and why", () => {
+      expect(() => parseTunnels([tunnel], `${HOST}:443`)).toThrow(GitProxyError);
+      expect(() => parseTunnels([tunnel], `${HOST}:443`)).toThrow(message);
+    });
+  });
+
+  it("should refuse a host:port listed twice, whatever its case", () => {
+    expect(() => parseTunnels([{ host: `${VAULT}:8200`, port: 1 }, { host: `VAULT.iot-fleet.internal:8200`, port: 2 }], `${HOST}:443`)).toThrow(/tunnels\[1\]\.host vault\.iot-fleet\.internal:8200 is listed twice/);
+  });
+
+  it("should accept one hostname on two ports, as two tunnels", () => {
+    expect(parseTunnels([{ host: `${VAULT}:8200`, port: 1 }, { host: `${VAULT}:443`, port: 2 }], `${HOST}:443`)).toEqual([
+      { host: `${VAULT}:8200`, port: 1 },
+      { host: `${VAULT}:443`, port: 2 },
+    ]);
+  });
+
+  it("should read --tunnel HOST:PORT=BACKEND_PORT, and refuse anything else", () => {
+    expect(parseTunnelFlag(`${VAULT}:8200=18200`)).toEqual({ host: `${VAULT}:8200`, port: 18200 });
+    for (const bad of [`${VAULT}:8200`, `${VAULT}:8200=`, "=18200", `${VAULT}:8200=x`]) {
+      expect(() => parseTunnelFlag(bad)).toThrow(/is not HOST:PORT=BACKEND_PORT/);
+    }
   });
 });
 

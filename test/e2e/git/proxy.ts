@@ -2,21 +2,27 @@
  * An HTTPS proxy on 127.0.0.1 that is the repository's host for whoever uses
  * it, so Argo CD's repo-server fetches the commit under test from the URL the
  * committed Applications name, unchanged. It answers a CONNECT to that one
- * host:port only, terminates TLS there with a throwaway certificate, and
- * serves the local bare repository through `git http-backend` (git's CGI,
- * one process per request, read-only). Everything else is refused with a 403
- * saying why: this module has no code that opens an outgoing connection, so a
- * refused request goes nowhere.
+ * host:port, terminates TLS there with a throwaway certificate, and serves
+ * the local bare repository through `git http-backend` (git's CGI, one
+ * process per request, read-only).
+ *
+ * It also answers a CONNECT to each configured tunnel's exact host:port (a
+ * stand-in for Vault, an ACME server) by piping the bytes, TLS and all, to
+ * that stand-in's port on 127.0.0.1; the stand-in serves the certificate this
+ * proxy issued for the host from the same CA. That is the one outgoing
+ * connection this module opens, and its address is always 127.0.0.1 and a
+ * port from the options, never anything a client sent. Everything else is
+ * refused with a 403 saying why, so a refused request goes nowhere.
  */
 import { execFile, spawn, type ChildProcess } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync } from "node:fs";
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
-import type { Socket } from "node:net";
+import { connect as netConnect, type Socket } from "node:net";
 import { basename, dirname, join, resolve } from "node:path";
 import type { Duplex } from "node:stream";
 import { promisify } from "node:util";
-import { createHostCertificates } from "./certificates.js";
+import { createHostCertificates, isCertificateHost, type IssuedCertificate } from "./certificates.js";
 import { isolatedGitEnv } from "./git-env.js";
 
 const execFileAsync = promisify(execFile);
@@ -30,6 +36,19 @@ export interface GitProxyOptions {
   readonly gitDir: string;
   /** Port on 127.0.0.1; 0 picks a free one. @default 0 */
   readonly port?: number;
+  /**
+   * Hosts answered by piping the CONNECT to a backend on 127.0.0.1 that
+   * terminates TLS itself, with the certificate in `hostCertificates`.
+   * @default []
+   */
+  readonly tunnels?: readonly GitProxyTunnel[];
+}
+
+export interface GitProxyTunnel {
+  /** The exact `host:port` a client CONNECTs to, e.g. `vault.iot-fleet.internal:8200`. */
+  readonly host: string;
+  /** The backend's port on 127.0.0.1. */
+  readonly port: number;
 }
 
 export interface ProxiedRequest {
@@ -54,6 +73,10 @@ export interface GitProxy {
   readonly caFile: string;
   /** Folder holding the CA under the host's name, for ARGOCD_TLS_DATA_PATH. */
   readonly tlsDataPath: string;
+  /** The tunnels answered, host lower-cased, in the order given. */
+  readonly tunnels: readonly GitProxyTunnel[];
+  /** By tunnelled hostname (no port): the certificate and key its backend serves, signed by the CA. */
+  readonly hostCertificates: Readonly<Record<string, IssuedCertificate>>;
   /** Environment a client process (the repo-server, or git) needs to fetch through this proxy. */
   env(): Record<string, string>;
   /** Every request seen, in order: for the harness report and the tests. */
@@ -134,6 +157,45 @@ async function httpBackendPath(): Promise<string> {
   return backend;
 }
 
+function isPort(n: number): boolean {
+  return Number.isInteger(n) && n >= 1 && n <= 65535;
+}
+
+/** Checks and lower-cases the tunnels; throws at the first bad one with where it came from and a hint. */
+export function parseTunnels(tunnels: readonly GitProxyTunnel[], repositoryAuthority: string): GitProxyTunnel[] {
+  const seen = new Set<string>();
+  return tunnels.map((t, i) => {
+    const where = `git proxy: tunnels[${i}]`;
+    const host = t.host.toLowerCase();
+    const colon = host.lastIndexOf(":");
+    const hostname = colon < 0 ? "" : host.slice(0, colon);
+    const port = colon < 0 ? Number.NaN : Number(host.slice(colon + 1));
+    if (colon < 0 || !/^\d+$/.test(host.slice(colon + 1)) || !isPort(port) || !isCertificateHost(hostname)) {
+      throw new GitProxyError(`${where}.host ${JSON.stringify(t.host)} is not host:port; pass what clients CONNECT to, e.g. "vault.iot-fleet.internal:8200"`);
+    }
+    if (!isPort(t.port)) throw new GitProxyError(`${where}.port ${JSON.stringify(t.port)} for ${host} is not a port (1-65535); pass the backend's port on 127.0.0.1`);
+    if (host === repositoryAuthority) throw new GitProxyError(`${where}.host ${host} is the repository's own host:port, which the proxy serves itself; tunnel another host`);
+    if (seen.has(host)) throw new GitProxyError(`${where}.host ${host} is listed twice; give each host:port one backend`);
+    seen.add(host);
+    return { host, port: t.port };
+  });
+}
+
+/** `vault.iot-fleet.internal:8200=18200` -> `{ host: "vault.iot-fleet.internal:8200", port: 18200 }`; the rest is checked by the proxy. */
+export function parseTunnelFlag(flag: string): GitProxyTunnel {
+  const eq = flag.lastIndexOf("=");
+  const port = eq < 0 ? "" : flag.slice(eq + 1);
+  if (eq <= 0 || !/^\d+$/.test(port)) {
+    throw new GitProxyError(`--tunnel ${JSON.stringify(flag)} is not HOST:PORT=BACKEND_PORT; e.g. --tunnel vault.iot-fleet.internal:8200=18200`);
+  }
+  return { host: flag.slice(0, eq), port: Number(port) };
+}
+
+/** `vault.iot-fleet.internal:8200` -> `vault.iot-fleet.internal` */
+function hostnameOf(authority: string): string {
+  return authority.slice(0, authority.lastIndexOf(":"));
+}
+
 function checkGitDir(gitDir: string): void {
   if (!existsSync(join(gitDir, "HEAD")) || !existsSync(join(gitDir, "objects"))) {
     throw new GitProxyError(`git proxy: ${gitDir} is not a bare git repository (no HEAD or objects); build it with buildRepository() first`);
@@ -191,19 +253,26 @@ export async function startGitProxy(opts: GitProxyOptions): Promise<GitProxy> {
   const gitDir = resolve(opts.gitDir);
   checkGitDir(gitDir);
   const backend = await httpBackendPath();
+  const authority = `${served.host}:${served.port}`;
+  const tunnels = parseTunnels(opts.tunnels ?? [], authority);
+  const tunnelPorts = new Map(tunnels.map((t) => [t.host, t.port]));
   const workDir = resolve(opts.workDir);
   mkdirSync(workDir, { recursive: true });
-  const certs = await createHostCertificates(join(workDir, "certificates"), served.host);
+  const certs = await createHostCertificates(
+    join(workDir, "certificates"),
+    served.host,
+    tunnels.map((t) => hostnameOf(t.host)),
+  );
   // Argo CD reads the CA for a repository from a file named after its host (no port) in ARGOCD_TLS_DATA_PATH.
   const tlsDataPath = join(workDir, "argocd-tls");
   mkdirSync(tlsDataPath, { recursive: true });
   copyFileSync(certs.caFile, join(tlsDataPath, served.host));
 
-  const authority = `${served.host}:${served.port}`;
   const requests: ProxiedRequest[] = [];
   const sockets = new Set<Socket | Duplex>();
   const children = new Set<ChildProcess>();
-  const servesOnly = `the git proxy serves only ${authority} (the repository ${opts.repoURL})`;
+  const tunnelled = tunnels.length === 0 ? "" : ` and tunnels ${tunnels.map((t) => t.host).join(", ")}`;
+  const servesOnly = `the git proxy serves only ${authority} (the repository ${opts.repoURL})${tunnelled}`;
 
   /** One request inside the tunnel, to git http-backend as CGI. */
   const serveGit = (req: IncomingMessage, res: ServerResponse): void => {
@@ -323,6 +392,37 @@ export async function startGitProxy(opts: GitProxyOptions): Promise<GitProxy> {
     /* a client that does not trust the CA hangs up during the handshake: its own error says why */
   });
 
+  /** Pipes a CONNECT for a tunnelled host to its backend on 127.0.0.1, or answers 502 when the backend is not there. */
+  const openTunnel = (asked: string, backendPort: number, socket: Duplex, head: Buffer): void => {
+    // Always loopback and a port from the options: nothing the client sent picks where this goes.
+    const backend = netConnect({ host: "127.0.0.1", port: backendPort });
+    sockets.add(backend);
+    let established = false;
+    backend.once("connect", () => {
+      established = true;
+      requests.push({ method: "CONNECT", host: asked, path: "", status: 200 });
+      socket.write("HTTP/1.1 200 Connection Established\r\n\r\n");
+      // Bytes the client sent after the CONNECT (its TLS hello, if eager) belong to the tunnel.
+      if (head.length > 0) backend.write(head);
+      socket.pipe(backend);
+      backend.pipe(socket);
+    });
+    backend.on("error", (e: NodeJS.ErrnoException) => {
+      if (established) {
+        socket.destroy();
+        return;
+      }
+      const reason = `tunnel to ${asked} failed: its backend 127.0.0.1:${backendPort} is not answering (${e.code ?? e.message}); start the stand-in that serves it`;
+      requests.push({ method: "CONNECT", host: asked, path: "", status: 502, reason });
+      refuseSocket(socket, 502, "Bad Gateway", reason);
+    });
+    backend.on("close", () => {
+      sockets.delete(backend);
+      if (established) socket.end();
+    });
+    socket.on("close", () => backend.destroy());
+  };
+
   const proxy = createHttpServer((req, res) => {
     const target = req.url ?? "";
     const reason = `refused ${req.method ?? "?"} ${target}: ${servesOnly}, through CONNECT; plain proxying is not offered`;
@@ -339,6 +439,11 @@ export async function startGitProxy(opts: GitProxyOptions): Promise<GitProxy> {
     socket.on("error", () => {
       /* the client hung up */
     });
+    const backendPort = tunnelPorts.get(asked);
+    if (backendPort !== undefined) {
+      openTunnel(req.url ?? "", backendPort, socket, head);
+      return;
+    }
     if (asked !== authority) {
       const reason = `refused CONNECT ${req.url ?? ""}: ${servesOnly}`;
       requests.push({ method: "CONNECT", host: req.url ?? "", path: "", status: 403, reason });
@@ -384,6 +489,8 @@ export async function startGitProxy(opts: GitProxyOptions): Promise<GitProxy> {
     host: served.host,
     caFile: certs.caFile,
     tlsDataPath,
+    tunnels,
+    hostCertificates: certs.otherHosts,
     requests,
     env(): Record<string, string> {
       return repoServerEnv({ url, caFile: certs.caFile, tlsDataPath });

@@ -107,8 +107,6 @@ export function controlPlaneRows(stateDir: string, ports: PortSet, pki: Pki, kub
         `--cluster-signing-cert-file=${pki.ca}`,
         `--cluster-signing-key-file=${pki.caKey}`,
         "--allocate-node-cidrs=false",
-        // Faster reaction than a real cluster's defaults, so drills do not wait minutes.
-        "--node-monitor-grace-period=20s",
         "--horizontal-pod-autoscaler-sync-period=5s",
         "--profiling=false",
         "--v=1",

@@ -82,15 +82,28 @@ export function reasonOf(s: ApplicationState): string {
     const first = unhealthy[0] as ResourceStatus;
     return `${ref(first)} is ${first.health?.status}${first.health?.message ? `: ${first.health.message}` : ""}${unhealthy.length > 1 ? ` (and ${unhealthy.length - 1} more)` : ""}`;
   }
+  // Argo CD v3 keeps resource health out of the Application's status; its health message names the cause.
+  if (s.health !== "Healthy" && s.healthMessage) return `${s.health}: ${s.healthMessage}`;
   if (outOfSync.length > 0) return `${outOfSync.map(ref).slice(0, 3).join(", ")} ${outOfSync.length > 1 ? "are" : "is"} ${outOfSync[0]?.status}`;
   if (s.operationMessage) return s.operationMessage;
   return `${s.sync}/${s.health}${s.healthMessage ? `: ${s.healthMessage}` : ""}`;
 }
 
+/** The object Argo CD v3 names in an Application's health message ("Caused by apps/Deployment:ns/name"). */
+export function causeOf(s: ApplicationState): ResourceStatus | undefined {
+  const m = /Caused by (?:([\w.-]*)\/)?(\w+):(?:([\w.-]+)\/)?([\w.-]+)/.exec(s.healthMessage ?? "");
+  if (!m) return undefined;
+  return { group: m[1] || undefined, kind: m[2] ?? "", namespace: m[3], name: m[4] ?? "", health: { status: s.health } };
+}
+
 export async function diagnose(kubectl: Kubectl, states: readonly ApplicationState[]): Promise<ApplicationFinding[]> {
   const findings: ApplicationFinding[] = [];
   for (const s of states.filter((x) => !isDone(x))) {
-    const bad = s.resources.filter((r) => (r.status && r.status !== "Synced") || (r.health?.status && r.health.status !== "Healthy"));
+    const cause = causeOf(s);
+    const bad = [
+      ...(cause ? [cause] : []),
+      ...s.resources.filter((r) => (r.status && r.status !== "Synced") || (r.health?.status && r.health.status !== "Healthy")),
+    ];
     const objects: ObjectFinding[] = [];
     for (const r of bad.slice(0, 10)) {
       const obj = await getObject(kubectl, r);

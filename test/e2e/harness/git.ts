@@ -23,15 +23,17 @@ export async function publishCommit(workDir: string, repoPath: string, sourceDir
   return built.commit;
 }
 
-export function gitServerRow(workDir: string, repoURL: string, port: number): GitServer {
+/** `tunnels`: `host:port` → backend port on 127.0.0.1, for stand-ins reached by name (Vault, ACME). */
+export function gitServerRow(workDir: string, repoURL: string, port: number, tunnels: Readonly<Record<string, number>> = {}): GitServer {
   const gitDir = join(workDir, "repository.git");
+  const tunnelFlags = Object.entries(tunnels).flatMap(([host, backend]) => ["--tunnel", `${host}=${backend}`]);
   return {
     workDir,
     gitDir,
     row: {
       name: "git-proxy",
       command: process.execPath,
-      args: [join(REPO_ROOT, "node_modules/tsx/dist/cli.mjs"), join(REPO_ROOT, "test/e2e/git/serve.ts"), "--work-dir", join(workDir, "proxy"), "--repo-url", repoURL, "--git-dir", gitDir, "--port", String(port)],
+      args: [join(REPO_ROOT, "node_modules/tsx/dist/cli.mjs"), join(REPO_ROOT, "test/e2e/git/serve.ts"), "--work-dir", join(workDir, "proxy"), "--repo-url", repoURL, "--git-dir", gitDir, "--port", String(port), ...tunnelFlags],
       ready: { kind: "tcp", port },
     },
   };

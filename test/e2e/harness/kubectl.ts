@@ -4,7 +4,6 @@
  * apply field manager.
  */
 import { execFile } from "node:child_process";
-import { stringify } from "yaml";
 import { toolPath } from "../tools/catalog.js";
 
 export const FIELD_MANAGER = "iot-fleet-e2e";
@@ -42,9 +41,13 @@ export class Kubectl {
     });
   }
 
-  /** Server-side apply of objects (YAML text or objects), as the harness's one field manager. */
-  async apply(objects: string | readonly KubeObject[], extra: readonly string[] = []): Promise<string> {
-    const text = typeof objects === "string" ? objects : objects.map((o) => `---\n${stringify(o)}`).join("");
+  /**
+   * Server-side apply of objects, as the harness's one field manager. They go
+   * as JSON: kubectl reads YAML 1.1, where an unquoted `Off` from a YAML 1.2
+   * writer would arrive as `false`.
+   */
+  async apply(objects: readonly KubeObject[], extra: readonly string[] = []): Promise<string> {
+    const text = JSON.stringify({ apiVersion: "v1", kind: "List", items: objects });
     return this.run(["apply", "--server-side", `--field-manager=${FIELD_MANAGER}`, "--force-conflicts", ...extra, "-f", "-"], text);
   }
 

@@ -25,10 +25,21 @@ import type { ProcessSpec } from "./process.js";
 /** Upstream Stage files the tools build copies out of the kwok module. */
 export const KWOK_STAGES = ["node-initialize.yaml", "node-heartbeat-with-lease.yaml", "pod-ready.yaml", "pod-complete.yaml", "pod-delete.yaml"] as const;
 
-/** The provisioner name of an e2e StorageClass, by its binding mode. */
-export function provisionerFor(mode: VolumeBindingMode): string {
-  return mode === "Immediate" ? "e2e.iot-fleet.io/immediate" : "e2e.iot-fleet.io/wait-for-first-consumer";
+/**
+ * How the stand-in provisioner treats a class: node-local volumes (local-path,
+ * kind's standard) are pinned to the node the scheduler picked; network-attached
+ * ones (the classes a profile lists in readWriteMany) are reachable from every node.
+ */
+export type VolumeKind = "node-local" | "network";
+
+/** The provisioner name of an e2e StorageClass: what a stand-in volume is and when it is made. */
+export function provisionerFor(mode: VolumeBindingMode, kind: VolumeKind): string {
+  return `e2e.iot-fleet.io/${kind}-${mode === "Immediate" ? "immediate" : "wait-for-first-consumer"}`;
 }
+
+const PROVISIONERS = (["node-local", "network"] as const).flatMap((kind) =>
+  (["Immediate", "WaitForFirstConsumer"] as const).map((mode) => ({ kind, mode, name: provisionerFor(mode, kind) })),
+);
 
 /** The profile's StorageClasses with the binding mode the profile states. */
 export function storageClasses(profile: ClusterProfile): KubeObject[] {
@@ -38,11 +49,13 @@ export function storageClasses(profile: ClusterProfile): KubeObject[] {
     if (mode === undefined) {
       throw new Error(`cluster ${profile.name}: storage class ${name} has no binding mode; add it to storageClassBinding in generators/fleet/clusters.ts`);
     }
+    const roles = (Object.keys(profile.storageClasses) as (keyof ClusterProfile["storageClasses"])[]).filter((r) => profile.storageClasses[r] === name);
+    const kind: VolumeKind = roles.some((r) => profile.readWriteMany.includes(r)) ? "network" : "node-local";
     return {
       apiVersion: "storage.k8s.io/v1",
       kind: "StorageClass",
       metadata: { name },
-      provisioner: provisionerFor(mode),
+      provisioner: provisionerFor(mode, kind),
       reclaimPolicy: "Delete",
       volumeBindingMode: mode,
       allowVolumeExpansion: true,
@@ -57,10 +70,11 @@ const SELECTED_NODE_ANNOTATION = "volume.kubernetes.io/selected-node";
 export function provisionerStage(): object {
   const ann = (key: string): string => `self.metadata.annotations['${key}']`;
   const hasAnn = (key: string): string => `has(self.metadata.annotations) && '${key}' in self.metadata.annotations`;
-  const immediate = `${hasAnn(PROVISIONER_ANNOTATION)} && ${ann(PROVISIONER_ANNOTATION)} == '${provisionerFor("Immediate")}'`;
-  const waiting =
-    `${hasAnn(PROVISIONER_ANNOTATION)} && ${ann(PROVISIONER_ANNOTATION)} == '${provisionerFor("WaitForFirstConsumer")}' && ` +
-    hasAnn(SELECTED_NODE_ANNOTATION);
+  const provisionedBy = (names: readonly string[]): string =>
+    `${hasAnn(PROVISIONER_ANNOTATION)} && ${ann(PROVISIONER_ANNOTATION)} in [${names.map((n) => `'${n}'`).join(", ")}]`;
+  const immediate = provisionedBy(PROVISIONERS.filter((p) => p.mode === "Immediate").map((p) => p.name));
+  const waiting = `${provisionedBy(PROVISIONERS.filter((p) => p.mode === "WaitForFirstConsumer").map((p) => p.name))} && ${hasAnn(SELECTED_NODE_ANNOTATION)}`;
+  const nodeLocal = PROVISIONERS.filter((p) => p.kind === "node-local").map((p) => p.name);
   return {
     apiVersion: "kwok.x-k8s.io/v1alpha1",
     kind: "Stage",
@@ -100,7 +114,8 @@ export function provisionerStage(): object {
               "    uid: {{ .metadata.uid | Quote }}",
               "  hostPath:",
               "    path: /var/lib/e2e-volumes/pvc-{{ .metadata.uid }}",
-              `  {{ with index .metadata.annotations "${SELECTED_NODE_ANNOTATION}" }}`,
+              // Only node-local volumes are pinned to the node their first pod landed on.
+              `  {{ if and (has (index .metadata.annotations "${PROVISIONER_ANNOTATION}") (list ${nodeLocal.map((n) => `"${n}"`).join(" ")})) (index .metadata.annotations "${SELECTED_NODE_ANNOTATION}") }}`,
               "  nodeAffinity:",
               "    required:",
               "      nodeSelectorTerms:",
@@ -108,7 +123,7 @@ export function provisionerStage(): object {
               "        - key: kubernetes.io/hostname",
               "          operator: In",
               "          values:",
-              "          - {{ . | Quote }}",
+              `          - {{ index .metadata.annotations "${SELECTED_NODE_ANNOTATION}" | Quote }}`,
               "  {{ end }}",
             ].join("\n"),
           },
@@ -132,6 +147,8 @@ export function kwokRow(stateDir: string, ports: PortSet, kubeconfig: string, tl
       `--kubeconfig=${kubeconfig}`,
       `--manage-nodes-with-annotation-selector=${KWOK_NODE_ANNOTATION}=fake`,
       `--cidr=${POD_CIDR}`,
+      // The heartbeat-with-lease Stage updates node status every ten minutes and leaves liveness to leases kwok renews.
+      "--node-lease-duration-seconds=40",
       // Every node's emulated kubelet is this one loopback listener; metrics-server scrapes it there.
       "--node-ip=127.0.0.1",
       `--node-port=${ports.kwok}`,

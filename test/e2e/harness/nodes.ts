@@ -44,6 +44,11 @@ export function poolNode(pool: NodePool, index: number): KubeObject {
     spec: { taints: (pool.taints ?? []).map((t) => ({ ...t })) },
     // Node status may be set on create; kwok's node-initialize stage keeps capacity and adds conditions and addresses.
     status: {
+      // Every node's emulated kubelet is kwok's one loopback listener (metrics-server scrapes it there).
+      addresses: [
+        { type: "InternalIP", address: "127.0.0.1" },
+        { type: "Hostname", address: name },
+      ],
       allocatable: resources,
       capacity: resources,
       nodeInfo: {

@@ -30,7 +30,13 @@ describe("when creating the profile's StorageClasses", () => {
   it("should use exactly the binding mode the profile states for each class", () => {
     const classes = storageClasses(prod) as { metadata: { name: string }; volumeBindingMode: string; provisioner: string }[];
     expect(classes.map((c) => [c.metadata.name, c.volumeBindingMode])).toEqual(Object.entries(prod.storageClassBinding).sort());
-    for (const c of classes) expect(c.provisioner).toBe(provisionerFor(c.volumeBindingMode as "Immediate"));
+    for (const c of classes) expect(c.provisioner).toBe(provisionerFor(c.volumeBindingMode as "Immediate", "network"));
+  });
+
+  it("should pin volumes to a node only for classes the profile does not list as network-attached", () => {
+    const [local] = storageClasses(kind) as { provisioner: string }[];
+    expect(local?.provisioner).toBe(provisionerFor("WaitForFirstConsumer", "node-local"));
+    expect(JSON.stringify(provisionerStage())).toContain(`(list \\"${provisionerFor("Immediate", "node-local")}\\" \\"${provisionerFor("WaitForFirstConsumer", "node-local")}\\")`);
   });
 
   it("should refuse a class the profile gives no binding mode", () => {

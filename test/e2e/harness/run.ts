@@ -16,14 +16,15 @@ import { startControlPlane } from "./controlplane.js";
 import { fleetCrds } from "./crds.js";
 import { diagnose, type ApplicationFinding } from "./diagnose.js";
 import { gitClientEnv, gitServerRow, publishCommit, type GitServer } from "./git.js";
-import { publishIngressAddresses } from "./ingress-address.js";
+import { publishAddresses } from "./published-addresses.js";
 import { Kubectl } from "./kubectl.js";
 import { kwokRow, storageClasses } from "./kwok.js";
 import { POOL_LABEL, profileNodes } from "./nodes.js";
 import { portsFor, type PortSet } from "./ports.js";
 import { ProcessGroup } from "./process.js";
 import { STAND_INS, type StandIn } from "./stand-ins.js";
-import type { SkippedApplication, Target } from "./target.js";
+import { readTree, type SkippedApplication, type Target } from "./target.js";
+import { EXTERNAL_SECRETS_ACCOUNT, secretsTable, vaultHost, vaultRow } from "./vault.js";
 import { waitForApplications, type ApplicationState } from "./wait.js";
 
 export const E2E_STATE_ROOT = resolve(import.meta.dirname, "../../../.cache/e2e");
@@ -120,15 +121,28 @@ export class Environment {
       log(`${profile.name}: control plane up in ${controlPlane}s with ${nodes.length} kwok nodes`);
 
       const argoStarted = Date.now();
-      const git = gitServerRow(join(stateDir, "git"), profile.repository.url, ports.gitProxy);
+      const vault = vaultHost(profile);
+      const git = gitServerRow(join(stateDir, "git"), profile.repository.url, ports.gitProxy, vault ? { [vault]: ports.standIns } : {});
       await publishCommit(git.workDir, first.repoPath, first.dir, profile.repository.targetRevision);
       await group.start(git.row);
-      await kubectl.apply([{ apiVersion: "v1", kind: "Namespace", metadata: { name: ARGOCD_NAMESPACE } }]);
+      const proxyEnv = gitClientEnv(git);
+      // What the add-ons' charts would create: their namespaces and external-secrets' ServiceAccount (Vault logs it in).
+      await kubectl.apply([
+        { apiVersion: "v1", kind: "Namespace", metadata: { name: ARGOCD_NAMESPACE } },
+        { apiVersion: "v1", kind: "Namespace", metadata: { name: EXTERNAL_SECRETS_ACCOUNT.namespace } },
+        { apiVersion: "v1", kind: "ServiceAccount", metadata: { ...EXTERNAL_SECRETS_ACCOUNT } },
+      ]);
+      if (vault) {
+        const admin = await cp.pki.client("admin", "iot-fleet-e2e", ["system:masters"]);
+        await group.start(
+          vaultRow({ profile, port: ports.standIns, stateDir, proxyWorkDir: join(git.workDir, "proxy"), server: cp.server, pki: cp.pki, admin, secrets: secretsTable(readTree(first.dir), profile.secretStore) }),
+        );
+      }
+      for (const row of addonRows({ stateDir, ports, kubeconfig: cp.adminKubeconfig, proxyEnv })) await group.start(row);
+      await kubectl.apply(metricsApiObjects(ports.metricsServer));
       // The controller reads its settings at start and exits without them.
       await kubectl.apply(argoCdConfig(first.argocdCm));
-      for (const row of addonRows({ stateDir, ports, kubeconfig: cp.adminKubeconfig, proxyEnv: {} })) await group.start(row);
-      await kubectl.apply(metricsApiObjects(ports.metricsServer));
-      for (const row of argoCdRows({ stateDir, ports, kubeconfig: cp.adminKubeconfig, gitEnv: gitClientEnv(git) })) await group.start(row);
+      for (const row of argoCdRows({ stateDir, ports, kubeconfig: cp.adminKubeconfig, gitEnv: proxyEnv })) await group.start(row);
       const argoCd = since(argoStarted);
       log(`${profile.name}: Argo CD up in ${argoCd}s`);
       return new Environment(profile, stateDir, ports, group, kubectl, cp.adminKubeconfig, git, { controlPlane, argoCd });
@@ -155,7 +169,7 @@ export class Environment {
       opts.timeoutMs ?? 300_000,
       (l) => log(`${cluster}: ${l}`),
       async () => {
-        await publishIngressAddresses(this.kubectl, this.profile.ingressClass);
+        await publishAddresses(this.kubectl, this.profile.ingressClass);
       },
     );
     const findings = result.ok ? [] : await diagnose(this.kubectl, result.states);

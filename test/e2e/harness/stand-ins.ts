@@ -26,9 +26,14 @@ export const STAND_INS: readonly StandIn[] = [
     why: "the Applications keep their repoURL and targetRevision unchanged; nothing outside this machine is reachable",
   },
   {
-    for: "the ingress controller's published address",
-    standIn: "the harness writes 192.0.2.10 (a documentation address, never a traffic target) into the status of each Ingress of the profile's class, as ingress-nginx publishes its load balancer's",
-    why: "ingress-nginx needs a pod network and a load balancer, and Argo CD calls an Ingress without an address Progressing",
+    for: "the cloud load balancer and the ingress controller's published address",
+    standIn: "the harness writes 192.0.2.10 (a documentation address, never a traffic target) into the status of each LoadBalancer Service and each Ingress of the profile's class, as those controllers publish theirs",
+    why: "neither a cloud load balancer nor ingress-nginx (it needs a pod network) exists here, and Argo CD calls an object without an address Progressing",
+  },
+  {
+    for: "Vault (staging, prod and edge's ClusterSecretStore)",
+    standIn: "test/e2e/standins/vault.ts at the store's address through the loopback proxy: Kubernetes auth checked with a real TokenReview of external-secrets' ServiceAccount token, KV v2 reads answering a generated value for every key and property the rendered ExternalSecrets ask for",
+    why: "no Vault server can run here; external-secrets' real Vault provider talks to it unchanged",
   },
   {
     for: "Helm chart repositories of the platform add-ons",

@@ -39,6 +39,19 @@ export interface Target {
   readonly argocdCm: Readonly<Record<string, string>>;
 }
 
+/** Every object of a rendered cluster directory, recursively. */
+export function readTree(dir: string): KubeObject[] {
+  return [dir, ...subdirs(dir)].flatMap(readDir);
+}
+
+function subdirs(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((e) => e.isDirectory())
+    .map((e) => join(dir, e.name))
+    .sort(byCodeUnit)
+    .flatMap((d) => [d, ...subdirs(d)]);
+}
+
 function readDir(dir: string): KubeObject[] {
   if (!existsSync(dir)) return [];
   return readdirSync(dir)
