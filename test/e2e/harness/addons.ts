@@ -31,6 +31,18 @@ export function addonRows(ctx: AddonContext): ProcessSpec[] {
       ready: { kind: "http", url: `http://127.0.0.1:${ports.externalSecretsMetrics}/metrics` },
     },
     {
+      name: "cert-manager",
+      command: toolPath("cert-manager", "cert-manager-controller"),
+      args: [
+        `--kubeconfig=${kubeconfig}`,
+        "--cluster-resource-namespace=cert-manager",
+        `--metrics-listen-address=127.0.0.1:${ports.certManagerMetrics}`,
+        `--healthz-listen-address=127.0.0.1:${ports.certManagerHealth}`,
+      ],
+      env: { ...ctx.proxyEnv },
+      ready: { kind: "http", url: `http://127.0.0.1:${ports.certManagerHealth}/healthz` },
+    },
+    {
       name: "metrics-server",
       command: toolPath("metrics-server"),
       args: [

@@ -24,6 +24,7 @@ export interface PortSet {
   readonly certManagerHealth: number;
   readonly metricsServer: number;
   readonly standIns: number;
+  readonly acmeStandIn: number;
 }
 
 const FIRST = 21000;
@@ -52,6 +53,7 @@ export function portsFor(cluster: string): PortSet {
     "certManagerHealth",
     "metricsServer",
     "standIns",
+    "acmeStandIn",
   ];
   return Object.fromEntries(names.map((n, i) => [n, base + i])) as unknown as PortSet;
 }

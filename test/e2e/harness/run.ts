@@ -24,7 +24,7 @@ import { portsFor, type PortSet } from "./ports.js";
 import { ProcessGroup } from "./process.js";
 import { STAND_INS, type StandIn } from "./stand-ins.js";
 import { readTree, type SkippedApplication, type Target } from "./target.js";
-import { EXTERNAL_SECRETS_ACCOUNT, secretsTable, vaultHost, vaultRow } from "./vault.js";
+import { acmeHost, acmeRow, EXTERNAL_SECRETS_ACCOUNT, secretsTable, vaultHost, vaultRow } from "./tunnelled-stand-ins.js";
 import { waitForApplications, type ApplicationState } from "./wait.js";
 
 export const E2E_STATE_ROOT = resolve(import.meta.dirname, "../../../.cache/e2e");
@@ -122,7 +122,9 @@ export class Environment {
 
       const argoStarted = Date.now();
       const vault = vaultHost(profile);
-      const git = gitServerRow(join(stateDir, "git"), profile.repository.url, ports.gitProxy, vault ? { [vault]: ports.standIns } : {});
+      const acme = acmeHost(profile);
+      const tunnels = { ...(vault ? { [vault]: ports.standIns } : {}), ...(acme ? { [acme]: ports.acmeStandIn } : {}) };
+      const git = gitServerRow(join(stateDir, "git"), profile.repository.url, ports.gitProxy, tunnels);
       await publishCommit(git.workDir, first.repoPath, first.dir, profile.repository.targetRevision);
       await group.start(git.row);
       const proxyEnv = gitClientEnv(git);
@@ -138,6 +140,7 @@ export class Environment {
           vaultRow({ profile, port: ports.standIns, stateDir, proxyWorkDir: join(git.workDir, "proxy"), server: cp.server, pki: cp.pki, admin, secrets: secretsTable(readTree(first.dir), profile.secretStore) }),
         );
       }
+      if (acme) await group.start(acmeRow(profile, ports.acmeStandIn, join(git.workDir, "proxy")));
       for (const row of addonRows({ stateDir, ports, kubeconfig: cp.adminKubeconfig, proxyEnv })) await group.start(row);
       await kubectl.apply(metricsApiObjects(ports.metricsServer));
       // The controller reads its settings at start and exits without them.

@@ -36,6 +36,11 @@ export const STAND_INS: readonly StandIn[] = [
     why: "no Vault server can run here; external-secrets' real Vault provider talks to it unchanged",
   },
   {
+    for: "Let's Encrypt (staging and prod's ACME ClusterIssuer)",
+    standIn: "test/e2e/standins/acme.ts at the issuer's directory URL through the loopback proxy: directory, nonces and account registration, so cert-manager's real ACME issuer registers and the ClusterIssuer is Ready; orders are refused, so no ACME certificate is issued in the e2e",
+    why: "no ACME server is reachable here, and HTTP-01 validation needs a reachable ingress",
+  },
+  {
     for: "Helm chart repositories of the platform add-ons",
     standIn: "their CRDs from the pinned Go modules; their Applications are listed as not synced",
     why: "no chart repository is reachable here",

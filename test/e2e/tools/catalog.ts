@@ -7,6 +7,7 @@
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { CRD_MODULES, GO_TOOLCHAIN, KUBERNETES_VERSION } from "../../../generators/fleet/versions.js";
+import { CERT_MANAGER_TOOL } from "./cert-manager/row.js";
 
 /** A file or folder copied from the module source into the tool's cache folder. */
 export interface CopiedFile {
@@ -200,6 +201,7 @@ export const TOOLS: readonly GoTool[] = [
     ldflags: [],
     check: { binary: "external-secrets", args: ["--help"], expect: "enable-cluster-store-reconciler" },
   },
+  CERT_MANAGER_TOOL,
 ];
 
 function toolsImports(packages: readonly string[]): string {
