@@ -54,7 +54,7 @@ describe("when listing the add-on controllers", () => {
   it("should check readiness on health endpoints, metrics-server's over TLS with its own CA", () => {
     expect(row("cert-manager").ready).toEqual({ kind: "http", url: "http://127.0.0.1:21014/healthz" });
     expect(row("external-secrets").ready).toEqual({ kind: "http", url: "http://127.0.0.1:21011/metrics" });
-    expect(row("metrics-server").ready).toEqual({ kind: "http", url: "https://127.0.0.1:21015/readyz", ca: metricsServerCertPaths("/state").ca });
+    expect(row("metrics-server").ready).toEqual({ kind: "http", url: "https://127.0.0.1:21015/livez", ca: metricsServerCertPaths("/state").ca });
   });
 
   it("should serve metrics-server with the certificate in the state folder", () => {

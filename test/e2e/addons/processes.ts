@@ -42,7 +42,7 @@ export interface AddonContext {
   readonly env?: Readonly<Record<string, string>>;
 }
 
-/** metrics-server scrapes at this resolution; its /readyz passes after two scrapes of every node. */
+/** metrics-server scrapes at this resolution (the chart's and kwokctl's); node metrics appear after two scrapes. */
 export const METRICS_RESOLUTION_SECONDS = 15;
 
 const loopback = (port: number): string => `127.0.0.1:${port}`;
@@ -108,22 +108,25 @@ export function metricsServerProcess(ctx: AddonContext): ProcessSpec {
       `--tls-private-key-file=${tls.key}`,
       // kwok sets every node's InternalIP to its --node-ip (127.0.0.1) and daemonEndpoints.kubeletEndpoint.Port to its
       // --node-port; the node annotation metrics.k8s.io/resource-metrics-path points at /metrics/nodes/<node>/metrics/resource.
+      // InternalIP only (the chart adds ExternalIP,Hostname): a node without one fails loudly instead of a DNS lookup of its name.
       "--kubelet-preferred-address-types=InternalIP",
       "--kubelet-use-node-status-port",
       ...(ctx.kubeletCaFile ? [`--kubelet-certificate-authority=${ctx.kubeletCaFile}`] : ["--kubelet-insecure-tls"]),
       `--metric-resolution=${METRICS_RESOLUTION_SECONDS}s`,
     ],
     env: {},
-    // /readyz passes once two scrapes of the nodes are stored: it proves the kubelet path end to end.
-    ready: { kind: "http", url: `https://${loopback(ctx.ports.metricsServer)}/readyz`, ca: tls.ca },
-    readyTimeoutMs: (METRICS_RESOLUTION_SECONDS * 2 + 60) * 1000,
+    // /livez: serving, informers synced. Not /readyz: its metric-storage-ready check needs two scrapes with
+    // non-zero usage, and a kwok node without pods reports 0 CPU and 0 memory, which metrics-server drops
+    // (pkg/scraper/client/resource/decode.go decodeBatch), so it fails until workloads run on the nodes.
+    ready: { kind: "http", url: `https://${loopback(ctx.ports.metricsServer)}/livez`, ca: tls.ca },
   };
 }
 
 /**
  * The three controllers, in start order. Before starting metrics-server:
- * `createMetricsServerCert(stateDir)`, and nodes with kwok running (its
- * readiness needs scraped nodes); after it: apply `metricsApiObjects()`.
+ * `createMetricsServerCert(stateDir)`; after it: apply `metricsApiObjects()`
+ * (with `caBundleOf()` of that certificate). Node metrics appear two scrapes
+ * after a pod runs on a node.
  */
 export function addonProcesses(ctx: AddonContext): ProcessSpec[] {
   return [externalSecretsProcess(ctx), certManagerProcess(ctx), metricsServerProcess(ctx)];

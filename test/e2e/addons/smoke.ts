@@ -17,7 +17,7 @@
  */
 import { execFile } from "node:child_process";
 import { X509Certificate } from "node:crypto";
-import { mkdirSync, rmSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -106,12 +106,11 @@ async function main(): Promise<void> {
   for (const row of [...addonProcesses(ctxFor(join(stateDir, "pki", "ca.crt"))), ...addonProcesses(ctxFor())]) await checkFlags(row);
   if (opts["flags-only"]) return;
 
+  const reaped = await ProcessGroup.reap(stateDir);
+  if (reaped.length > 0) info(`stopped what an earlier smoke run left running: ${reaped.join(", ")}`);
   const taken = [];
   for (const p of Object.values(ports)) if (await isReady({ kind: "tcp", port: p })) taken.push(p);
   if (taken.length > 0) throw new Error(`ports ${taken.join(", ")} are in use; pass --base-port with a free range of ${Object.keys(ports).length}`);
-
-  const reaped = await ProcessGroup.reap(stateDir);
-  if (reaped.length > 0) info(`stopped what an earlier smoke run left running: ${reaped.join(", ")}`);
   rmSync(stateDir, { recursive: true, force: true });
   mkdirSync(stateDir, { recursive: true });
   const group = new ProcessGroup(stateDir);
@@ -136,13 +135,29 @@ async function main(): Promise<void> {
       info(`${row.name}: ready in ${((Date.now() - t) / 1000).toFixed(1)}s`);
     }
 
+    // A kwok node without pods reports zero usage, which metrics-server drops: run one pod there (kwok's default usage is 1m / 1Mi).
+    await waitFor("default ServiceAccount in namespace smoke", async () => {
+      await kubectl.getJson(["-n", "smoke", "serviceaccount", "default"]);
+      return undefined;
+    });
+    await kubectl.run(
+      ["create", "-f", "-"],
+      JSON.stringify({
+        apiVersion: "v1",
+        kind: "Pod",
+        metadata: { name: "usage", namespace: "smoke" },
+        spec: { nodeName: node.metadata?.name, automountServiceAccountToken: false, containers: [{ name: "app", image: "registry.invalid/app:1" }] },
+      }),
+    );
     await kubectl.apply(metricsApiObjects(ports.metricsServer, caBundleOf(cert)));
-    await waitFor("APIService v1beta1.metrics.k8s.io Available (verified with the caBundle)", async () => {
+    // The availability check itself skips TLS verification (AvailableConditionController.sync: Insecure: true);
+    // the proxied GET below goes through proxyHandler, which verifies metrics-server.kube-system.svc against the caBundle.
+    await waitFor("APIService v1beta1.metrics.k8s.io Available", async () => {
       const o = await kubectl.getJson<Obj>(["apiservice", "v1beta1.metrics.k8s.io"]);
       const c = condition(o, "Available");
       return c.startsWith("Available=True") ? undefined : c;
     });
-    await waitFor("metrics.k8s.io lists the kwok node", async () => {
+    await waitFor("metrics.k8s.io (through the aggregator, caBundle verified) lists the kwok node", async () => {
       const raw = await kubectl.run(["get", "--raw", "/apis/metrics.k8s.io/v1beta1/nodes"]);
       const items = (JSON.parse(raw) as { items: { metadata: { name: string }; usage: Record<string, string> }[] }).items;
       const n = items.find((i) => i.metadata.name === node.metadata?.name);
@@ -151,6 +166,20 @@ async function main(): Promise<void> {
       return undefined;
     });
     info(`kubectl top node:\n${await kubectl.run(["top", "node"])}`);
+    // The negative case: with a CA that did not sign metrics-server's certificate the aggregator must refuse it.
+    await kubectl.apply(metricsApiObjects(ports.metricsServer, readFileSync(cp.pki.ca).toString("base64")));
+    await waitFor("metrics.k8s.io refused with a caBundle that did not sign metrics-server's certificate", async () => {
+      const answer = await kubectl.run(["get", "--raw", "/apis/metrics.k8s.io/v1beta1/nodes"]).then(
+        () => "still answered",
+        (e: Error) => e.message,
+      );
+      return answer === "still answered" ? answer : (info(`refused: ${answer.split("\n")[0]?.slice(0, 200)}`), undefined);
+    }, 30_000);
+    await kubectl.apply(metricsApiObjects(ports.metricsServer, caBundleOf(cert)));
+    await waitFor("metrics.k8s.io answers again with the right caBundle", async () => {
+      await kubectl.run(["get", "--raw", "/apis/metrics.k8s.io/v1beta1/nodes"]);
+      return undefined;
+    });
 
     await kubectl.apply([
       { apiVersion: "cert-manager.io/v1", kind: "ClusterIssuer", metadata: { name: "selfsigned" }, spec: { selfSigned: {} } },
@@ -173,7 +202,7 @@ async function main(): Promise<void> {
       const pem = Buffer.from(s.data?.["tls.crt"] ?? "", "base64").toString();
       if (!pem) return "no tls.crt";
       const x = new X509Certificate(pem);
-      info(`certificate: subjectAltName ${x.subjectAltName}, valid until ${x.validTo}, issuer ${x.issuer.replace(/\n/g, ",") || "(empty: self-signed)"}`);
+      info(`certificate: subjectAltName ${x.subjectAltName}, valid until ${x.validTo}, issuer ${(x.issuer ?? "").replace(/\n/g, ",") || "(empty, as the subject: self-signed)"}`);
       return x.subjectAltName?.includes("DNS:smoke.example.test") ? undefined : `subjectAltName ${x.subjectAltName}`;
     });
 

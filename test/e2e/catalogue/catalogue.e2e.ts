@@ -35,7 +35,8 @@ const containers = (o: Editable): Editable[] => o.spec.template.spec.containers 
 beforeAll(async () => {
   if (!profile) throw new Error(`E2E_CATALOGUE_CLUSTER=${CLUSTER} is not a cluster profile`);
   first = copyCluster(CLUSTER);
-  env = await Environment.start(profile, loadTarget(first.dir), log);
+  // A port set and state folder of its own: the catalogue may run beside `npm run e2e` on the same profile.
+  env = await Environment.start(profile, loadTarget(first.dir), log, 1);
 });
 
 afterAll(async () => {

@@ -6,11 +6,13 @@
  * emulated kubelet endpoints, so HPAs compute). Their Helm charts cannot be
  * fetched here; their CRDs come from the pinned Go modules (crds.ts).
  */
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { toolPath } from "../tools/catalog.js";
 import type { KubeObject } from "./kubectl.js";
 import type { PortSet } from "./ports.js";
 import type { ProcessSpec } from "./process.js";
+
+const REPO_ROOT = resolve(import.meta.dirname, "../../..");
 
 export interface AddonContext {
   readonly stateDir: string;
@@ -64,32 +66,59 @@ export function addonRows(ctx: AddonContext): ProcessSpec[] {
 }
 
 /**
- * How the API server reaches metrics-server on loopback: the aggregator
- * resolves an ExternalName Service to `<externalName>:<port>`
- * (k8s.io/apiserver/pkg/util/proxy ResolveCluster), so the APIService needs
- * no pod network.
+ * How the API server reaches an aggregated API served on loopback: the
+ * aggregator resolves an ExternalName Service to `<externalName>:<port>`
+ * (k8s.io/apiserver/pkg/util/proxy ResolveCluster), so no pod network is needed.
  */
-export function metricsApiObjects(port: number): KubeObject[] {
+export function aggregatedApi(service: string, group: string, version: string, port: number): KubeObject[] {
   return [
     {
       apiVersion: "v1",
       kind: "Service",
-      metadata: { name: "metrics-server", namespace: "kube-system" },
+      metadata: { name: service, namespace: "kube-system" },
       spec: { type: "ExternalName", externalName: "localhost", ports: [{ name: "https", port, protocol: "TCP" }] },
     },
     {
       apiVersion: "apiregistration.k8s.io/v1",
       kind: "APIService",
-      metadata: { name: "v1beta1.metrics.k8s.io" },
+      metadata: { name: `${version}.${group}` },
       spec: {
-        group: "metrics.k8s.io",
-        version: "v1beta1",
+        group,
+        version,
         groupPriorityMinimum: 100,
         versionPriority: 100,
-        // metrics-server's certificate is self-signed for this run only.
+        // The server's certificate is made for this run only.
         insecureSkipTLSVerify: true,
-        service: { name: "metrics-server", namespace: "kube-system", port },
+        service: { name: service, namespace: "kube-system", port },
       },
     },
   ];
+}
+
+/** Pods metrics the cluster's HPAs scale on (served by the custom metrics stand-in). */
+export function podsMetrics(objects: readonly KubeObject[]): string[] {
+  const names = new Set<string>();
+  for (const o of objects) {
+    if (o.kind !== "HorizontalPodAutoscaler") continue;
+    for (const m of ((o["spec"] as { metrics?: { type: string; pods?: { metric?: { name?: string } } }[] }).metrics ?? [])) {
+      if (m.type === "Pods" && m.pods?.metric?.name) names.add(m.pods.metric.name);
+    }
+  }
+  return [...names].sort();
+}
+
+/** The custom metrics stand-in (test/e2e/standins/custom-metrics.ts) as a process row. */
+export function customMetricsRow(ctx: AddonContext, serving: { cert: string; key: string }, kubernetes: { server: string; ca: string; cert: string; key: string }, metrics: readonly string[]): ProcessSpec {
+  return {
+    name: "custom-metrics-stand-in",
+    command: process.execPath,
+    args: [
+      join(REPO_ROOT, "node_modules/tsx/dist/cli.mjs"),
+      join(REPO_ROOT, "test/e2e/standins/serve-custom-metrics.ts"),
+      ...["--port", String(ctx.ports.customMetrics), "--cert-file", serving.cert, "--key-file", serving.key],
+      ...["--kubernetes-server", kubernetes.server, "--kubernetes-ca-file", kubernetes.ca, "--kubernetes-client-cert", kubernetes.cert, "--kubernetes-client-key", kubernetes.key],
+      ...metrics.flatMap((m) => ["--metric", m]),
+    ],
+    ready: { kind: "tcp", port: ctx.ports.customMetrics },
+  };
 }

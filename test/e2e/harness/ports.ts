@@ -25,16 +25,21 @@ export interface PortSet {
   readonly metricsServer: number;
   readonly standIns: number;
   readonly acmeStandIn: number;
+  readonly customMetrics: number;
 }
 
 const FIRST = 21000;
 const STRIDE = 50;
 
-/** The port set of a profile, by its place in the fleet (a copy of a profile shares it). */
-export function portsFor(cluster: string): PortSet {
+/**
+ * The port set of a profile, by its place in the fleet (a copy of a profile
+ * shares it); `instance` 1 is a second set per profile, for the failure
+ * catalogue, so it can run while `npm run e2e` runs the same profile.
+ */
+export function portsFor(cluster: string, instance: 0 | 1 = 0): PortSet {
   const index = CLUSTERS.findIndex((c) => c.name === cluster);
   if (index < 0) throw new Error(`no cluster profile named ${cluster}; known: ${CLUSTERS.map((c) => c.name).join(", ")}`);
-  const base = FIRST + index * STRIDE;
+  const base = FIRST + (instance * CLUSTERS.length + index) * STRIDE;
   const names: (keyof PortSet)[] = [
     "etcdClient",
     "etcdPeer",
@@ -54,6 +59,7 @@ export function portsFor(cluster: string): PortSet {
     "metricsServer",
     "standIns",
     "acmeStandIn",
+    "customMetrics",
   ];
   return Object.fromEntries(names.map((n, i) => [n, base + i])) as unknown as PortSet;
 }

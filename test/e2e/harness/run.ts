@@ -10,7 +10,7 @@
 import { mkdirSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { ClusterProfile } from "../../../generators/fleet/types.js";
-import { addonRows, metricsApiObjects } from "./addons.js";
+import { addonRows, aggregatedApi, customMetricsRow, podsMetrics } from "./addons.js";
 import { argoCdConfig, argoCdRows, ARGOCD_NAMESPACE } from "./argocd.js";
 import { startControlPlane } from "./controlplane.js";
 import { fleetCrds } from "./crds.js";
@@ -98,13 +98,13 @@ export class Environment {
    * Starts everything for `profile` in a fresh state folder, stopping what a
    * crashed run left there; `first` is the directory the git proxy serves first.
    */
-  static async start(profile: ClusterProfile, first: Target, log: (line: string) => void = () => {}): Promise<Environment> {
-    const stateDir = join(E2E_STATE_ROOT, profile.name);
+  static async start(profile: ClusterProfile, first: Target, log: (line: string) => void = () => {}, instance: 0 | 1 = 0): Promise<Environment> {
+    const stateDir = join(E2E_STATE_ROOT, instance === 0 ? profile.name : `${profile.name}-${instance}`);
     const reaped = await ProcessGroup.reap(stateDir);
     if (reaped.length > 0) log(`${profile.name}: stopped what an earlier run left running: ${reaped.join(", ")}`);
     rmSync(stateDir, { recursive: true, force: true });
     mkdirSync(stateDir, { recursive: true });
-    const ports = portsFor(profile.name);
+    const ports = portsFor(profile.name, instance);
     const group = new ProcessGroup(stateDir);
     const started = Date.now();
     try {
@@ -141,8 +141,15 @@ export class Environment {
         );
       }
       if (acme) await group.start(acmeRow(profile, ports.acmeStandIn, join(git.workDir, "proxy")));
-      for (const row of addonRows({ stateDir, ports, kubeconfig: cp.adminKubeconfig, proxyEnv })) await group.start(row);
-      await kubectl.apply(metricsApiObjects(ports.metricsServer));
+      const addons = { stateDir, ports, kubeconfig: cp.adminKubeconfig, proxyEnv };
+      for (const row of addonRows(addons)) await group.start(row);
+      await kubectl.apply(aggregatedApi("metrics-server", "metrics.k8s.io", "v1beta1", ports.metricsServer));
+      const metrics = podsMetrics(readTree(first.dir));
+      if (metrics.length > 0) {
+        const admin = await cp.pki.client("admin", "iot-fleet-e2e", ["system:masters"]);
+        await group.start(customMetricsRow(addons, cp.pki.apiserver, { server: cp.server, ca: cp.pki.ca, ...admin }, metrics));
+        await kubectl.apply(aggregatedApi("custom-metrics", "custom.metrics.k8s.io", "v1beta2", ports.customMetrics));
+      }
       // The controller reads its settings at start and exits without them.
       await kubectl.apply(argoCdConfig(first.argocdCm));
       for (const row of argoCdRows({ stateDir, ports, kubeconfig: cp.adminKubeconfig, gitEnv: proxyEnv })) await group.start(row);

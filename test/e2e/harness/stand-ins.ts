@@ -41,6 +41,11 @@ export const STAND_INS: readonly StandIn[] = [
     why: "no ACME server is reachable here, and HTTP-01 validation needs a reachable ingress",
   },
   {
+    for: "the external metrics pipeline (Prometheus and prometheus-adapter)",
+    standIn: "test/e2e/standins/custom-metrics.ts serves custom.metrics.k8s.io for the HPAs' Pods metrics: each pod the HPA selects (listed from the real API server) at a value the harness sets per pod, 1 by default",
+    why: "Prometheus cannot scrape kwok pods (no pod network); resource metrics come from the real metrics-server",
+  },
+  {
     for: "Helm chart repositories of the platform add-ons",
     standIn: "their CRDs from the pinned Go modules; their Applications are listed as not synced",
     why: "no chart repository is reachable here",
