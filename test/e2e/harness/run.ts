@@ -29,6 +29,13 @@ import { waitForApplications, type ApplicationState } from "./wait.js";
 
 export const E2E_STATE_ROOT = resolve(import.meta.dirname, "../../../.cache/e2e");
 
+/** What the add-ons' charts would create and the harness needs: Argo CD's namespace and external-secrets' ServiceAccount (Vault logs it in). */
+const CHART_STAND_INS = [
+  { apiVersion: "v1", kind: "Namespace", metadata: { name: ARGOCD_NAMESPACE } },
+  { apiVersion: "v1", kind: "Namespace", metadata: { name: EXTERNAL_SECRETS_ACCOUNT.namespace } },
+  { apiVersion: "v1", kind: "ServiceAccount", metadata: { ...EXTERNAL_SECRETS_ACCOUNT } },
+];
+
 export interface ApplicationReport {
   readonly name: string;
   readonly sync: string;
@@ -128,12 +135,7 @@ export class Environment {
       await publishCommit(git.workDir, first.repoPath, first.dir, profile.repository.targetRevision);
       await group.start(git.row);
       const proxyEnv = gitClientEnv(git);
-      // What the add-ons' charts would create: their namespaces and external-secrets' ServiceAccount (Vault logs it in).
-      await kubectl.apply([
-        { apiVersion: "v1", kind: "Namespace", metadata: { name: ARGOCD_NAMESPACE } },
-        { apiVersion: "v1", kind: "Namespace", metadata: { name: EXTERNAL_SECRETS_ACCOUNT.namespace } },
-        { apiVersion: "v1", kind: "ServiceAccount", metadata: { ...EXTERNAL_SECRETS_ACCOUNT } },
-      ]);
+      await kubectl.apply(CHART_STAND_INS);
       if (vault) {
         const admin = await cp.pki.client("admin", "iot-fleet-e2e", ["system:masters"]);
         await group.start(
@@ -220,8 +222,9 @@ export class Environment {
     if (namespaces.size > 0) {
       await this.kubectl.run(["delete", "namespace", ...[...namespaces].sort(), "--ignore-not-found", "--wait=true", "--timeout=180s"]);
     }
-    // Cluster-scoped leftovers of the previous case (ClusterIssuers, ClusterSecretStores, released volumes).
+    // Cluster-scoped leftovers of the previous case (released volumes), and what the charts would have created.
     await this.kubectl.run(["delete", "persistentvolumes", "--all", "--wait=false"]);
+    await this.kubectl.apply(CHART_STAND_INS);
   }
 
   async stop(): Promise<void> {
