@@ -93,7 +93,9 @@ export async function findBlockers(kubectl: Kubectl): Promise<string[]> {
     if (e.type !== "Warning" || e.reason !== "FailedCreate" || !/forbidden/.test(e.message ?? "")) continue;
     const kind = e.involvedObject?.kind === "ReplicaSet" ? "Deployment" : e.involvedObject?.kind;
     const name = e.involvedObject?.kind === "ReplicaSet" ? (e.involvedObject.name ?? "").replace(/-[a-z0-9]+$/, "") : e.involvedObject?.name;
-    refused.add(`${kind}/${e.involvedObject?.namespace}/${name}: the API server refuses its pods: ${e.message}`);
+    // Each refused pod has a new name; without it the line stays the same while the cause does, so it can stand.
+    const why = (e.message ?? "").replace(/^.*?is forbidden: /, "");
+    refused.add(`${kind}/${e.involvedObject?.namespace}/${name}: the API server refuses its pods: ${why}`);
   }
   out.push(...refused);
   out.push(...secretsMissingAtStart(pods, await kubectl.list("secrets")));
