@@ -202,9 +202,9 @@ export class Environment {
   }
 
   /**
-   * Back to an empty cluster between deployments: Applications deleted (their
-   * finalizer removes what they synced), then every namespace they used, so
-   * the next case starts as the first did.
+   * Back to an empty cluster between deployments: Applications deleted, then
+   * every namespace they used (and with it what they synced), so the next
+   * case starts as the first did.
    */
   async reset(): Promise<void> {
     const apps = await this.kubectl.list("applications.argoproj.io", ARGOCD_NAMESPACE);
@@ -215,6 +215,11 @@ export class Environment {
         if (r.namespace) namespaces.add(r.namespace);
         if (r.kind === "Namespace") namespaces.add(r.name);
       }
+    }
+    // Argo CD holds an Application's deletion while its sync still waits for health (a failed case's does);
+    // the namespaces below remove what it synced, so its resources finalizer is dropped first.
+    for (const app of apps) {
+      await this.kubectl.run(["patch", "applications.argoproj.io", app.metadata?.name ?? "", "-n", ARGOCD_NAMESPACE, "--type=merge", "-p", '{"metadata":{"finalizers":null}}']);
     }
     await this.kubectl.run(["delete", "applications.argoproj.io", "--all", "-n", ARGOCD_NAMESPACE, "--wait=true", "--timeout=120s"]);
     await this.kubectl.run(["delete", "appprojects.argoproj.io", "--all", "-n", ARGOCD_NAMESPACE, "--wait=true", "--timeout=60s"]);
