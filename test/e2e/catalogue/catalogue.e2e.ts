@@ -68,7 +68,7 @@ describe(`when a copy of ${CLUSTER} with one change is synced`, () => {
       }),
     );
     expect(report.ok).toBe(false);
-    expect(reasons(report).join("\n")).toMatch(/Deployment\/kades\/kades-api: the API server refuses its pods: .*violates PodSecurity "restricted:latest".*allowPrivilegeEscalation/);
+    expect(reasons(report).join("\n")).toMatch(/Deployment\/kades\/kades-api: the API server refuses its pods: .*violates PodSecurity "restricted:[a-z0-9.]+".*allowPrivilegeEscalation/);
   });
 
   it("should fail a workload no node pool can take, naming it and the scheduler's reason", async () => {
