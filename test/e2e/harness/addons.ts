@@ -58,7 +58,9 @@ export function addonRows(ctx: AddonContext): ProcessSpec[] {
         "--kubelet-preferred-address-types=InternalIP",
         "--kubelet-use-node-status-port",
         "--kubelet-insecure-tls",
-        "--metric-resolution=15s",
+        "--metric-resolution=10s",
+        // metrics-server refuses a request timeout above 90% of the resolution; 10s is its floor.
+        "--kubelet-request-timeout=5s",
       ],
       ready: { kind: "http", url: `https://127.0.0.1:${ports.metricsServer}/livez` },
     },

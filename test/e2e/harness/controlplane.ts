@@ -131,11 +131,12 @@ export async function startControlPlane(group: ProcessGroup, stateDir: string, p
     writeKubeconfig(file, server, pki.ca, await pki.client(name, user, groups), user);
     return file;
   };
-  const adminKubeconfig = await kubeconfig("admin", "iot-fleet-e2e", ["system:masters"]);
-  const rows = controlPlaneRows(stateDir, ports, pki, {
-    controllerManager: await kubeconfig("controller-manager", "system:kube-controller-manager"),
-    scheduler: await kubeconfig("scheduler", "system:kube-scheduler"),
-  });
+  const [adminKubeconfig, controllerManager, scheduler] = await Promise.all([
+    kubeconfig("admin", "iot-fleet-e2e", ["system:masters"]),
+    kubeconfig("controller-manager", "system:kube-controller-manager"),
+    kubeconfig("scheduler", "system:kube-scheduler"),
+  ]);
+  const rows = controlPlaneRows(stateDir, ports, pki, { controllerManager, scheduler });
   await group.start(rows.etcd);
   await group.start(rows.apiserver);
   await Promise.all([group.start(rows.controllerManager), group.start(rows.scheduler)]);

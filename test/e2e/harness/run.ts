@@ -63,6 +63,12 @@ export interface ClusterReport {
   readonly error?: string;
 }
 
+/** Waits for every step, then throws the first failure: nothing is still starting when the caller stops the group. */
+async function allStarted(steps: readonly Promise<unknown>[]): Promise<void> {
+  const failed = (await Promise.allSettled(steps)).find((r): r is PromiseRejectedResult => r.status === "rejected");
+  if (failed) throw failed.reason;
+}
+
 const since = (t: number): number => Math.round((Date.now() - t) / 100) / 10;
 
 async function podsPerPool(kubectl: Kubectl): Promise<Record<string, number>> {
@@ -114,16 +120,24 @@ export class Environment {
     const ports = portsFor(profile.name, instance);
     const group = new ProcessGroup(stateDir);
     const started = Date.now();
+    // Independent steps overlap: the CRDs are read while etcd starts, and nodes, kwok and the CRDs go in together.
+    const crds = fleetCrds();
+    crds.catch(() => undefined); // awaited below; a control plane that fails first must not leave it unhandled
     try {
       const cp = await startControlPlane(group, stateDir, ports);
       const kubectl = new Kubectl(cp.adminKubeconfig);
       const nodes = profileNodes(profile);
-      // Node status (capacity, allocatable) is accepted on create, not through apply.
-      await kubectl.run(["create", "-f", "-"], nodes.map((n) => `---\n${JSON.stringify(n)}\n`).join(""));
-      await group.start(kwokRow(stateDir, ports, cp.adminKubeconfig, cp.pki.apiserver));
-      await kubectl.apply(storageClasses(profile));
-      await kubectl.apply(await fleetCrds());
-      await kubectl.run(["wait", "--for=condition=Established", "crd", "--all", "--timeout=60s"]);
+      await allStarted([
+        (async () => {
+          // Node status (capacity, allocatable) is accepted on create, not through apply.
+          await kubectl.run(["create", "-f", "-"], nodes.map((n) => `---\n${JSON.stringify(n)}\n`).join(""));
+          await group.start(kwokRow(stateDir, ports, cp.adminKubeconfig, cp.pki.apiserver));
+        })(),
+        (async () => {
+          await kubectl.apply([...storageClasses(profile), ...(await crds), ...CHART_STAND_INS]);
+          await kubectl.run(["wait", "--for=condition=Established", "crd", "--all", "--timeout=60s"]);
+        })(),
+      ]);
       const controlPlane = since(started);
       log(`${profile.name}: control plane up in ${controlPlane}s with ${nodes.length} kwok nodes`);
 
@@ -133,30 +147,32 @@ export class Environment {
       const tunnels = { ...(vault ? { [vault]: ports.standIns } : {}), ...(acme ? { [acme]: ports.acmeStandIn } : {}) };
       const git = gitServerRow(join(stateDir, "git"), profile.repository.url, ports.gitProxy, tunnels);
       await publishCommit(git.workDir, first.repoPath, first.dir, profile.repository.targetRevision);
+      // The proxy issues the tunnels' certificates and the clients' settings the rows below read.
       await group.start(git.row);
       const proxyEnv = gitClientEnv(git);
-      await kubectl.apply(CHART_STAND_INS);
-      if (vault) {
-        const admin = await cp.pki.client("admin", "iot-fleet-e2e", ["system:masters"]);
-        await group.start(
-          vaultRow({ profile, port: ports.standIns, stateDir, proxyWorkDir: join(git.workDir, "proxy"), server: cp.server, pki: cp.pki, admin, secrets: secretsTable(readTree(first.dir), profile.secretStore) }),
-        );
-      }
-      if (acme) await group.start(acmeRow(profile, ports.acmeStandIn, join(git.workDir, "proxy")));
       const addons = { stateDir, ports, kubeconfig: cp.adminKubeconfig, proxyEnv };
-      for (const row of addonRows(addons)) await group.start(row);
-      await kubectl.apply(aggregatedApi("metrics-server", "metrics.k8s.io", "v1beta1", ports.metricsServer));
-      const metrics = podsMetrics(readTree(first.dir));
-      if (metrics.length > 0) {
-        const admin = await cp.pki.client("admin", "iot-fleet-e2e", ["system:masters"]);
-        await group.start(customMetricsRow(addons, cp.pki.apiserver, { server: cp.server, ca: cp.pki.ca, ...admin }, metrics));
-        await kubectl.apply(aggregatedApi("custom-metrics", "custom.metrics.k8s.io", "v1beta2", ports.customMetrics));
-      }
+      const admin = await cp.pki.client("admin", "iot-fleet-e2e", ["system:masters"]);
+      const tree = readTree(first.dir);
+      const metrics = podsMetrics(tree);
       // The controller reads its settings at start and exits without them.
-      await kubectl.apply(argoCdConfig(first.argocdCm));
-      for (const row of argoCdRows({ stateDir, ports, kubeconfig: cp.adminKubeconfig, gitEnv: proxyEnv })) await group.start(row);
+      await kubectl.apply([
+        ...argoCdConfig(first.argocdCm),
+        ...aggregatedApi("metrics-server", "metrics.k8s.io", "v1beta1", ports.metricsServer),
+        ...(metrics.length > 0 ? aggregatedApi("custom-metrics", "custom.metrics.k8s.io", "v1beta2", ports.customMetrics) : []),
+      ]);
+      // Every row waits only for its own readiness; none needs another to be up to start.
+      const rows = [
+        ...(vault
+          ? [vaultRow({ profile, port: ports.standIns, stateDir, proxyWorkDir: join(git.workDir, "proxy"), server: cp.server, pki: cp.pki, admin, secrets: secretsTable(tree, profile.secretStore) })]
+          : []),
+        ...(acme ? [acmeRow(profile, ports.acmeStandIn, join(git.workDir, "proxy"))] : []),
+        ...addonRows(addons),
+        ...(metrics.length > 0 ? [customMetricsRow(addons, cp.pki.apiserver, { server: cp.server, ca: cp.pki.ca, ...admin }, metrics)] : []),
+        ...argoCdRows({ stateDir, ports, kubeconfig: cp.adminKubeconfig, gitEnv: proxyEnv }),
+      ];
+      await allStarted(rows.map((row) => group.start(row)));
       const argoCd = since(argoStarted);
-      log(`${profile.name}: Argo CD up in ${argoCd}s`);
+      log(`${profile.name}: Argo CD and the add-ons up in ${argoCd}s`);
       return new Environment(profile, stateDir, ports, group, kubectl, cp.adminKubeconfig, git, { controlPlane, argoCd });
     } catch (error) {
       await group.stopAll();
