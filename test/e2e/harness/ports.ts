@@ -28,8 +28,26 @@ export interface PortSet {
   readonly customMetrics: number;
 }
 
-const FIRST = 21000;
+const DEFAULT_FIRST = 21000;
 const STRIDE = 50;
+const LAST_FREE = 32767;
+
+/**
+ * Where the port sets start: FLEET_E2E_PORT_BASE moves them all, so two
+ * checkouts can run their e2e side by side on one machine.
+ */
+export function firstPort(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env["FLEET_E2E_PORT_BASE"];
+  if (raw === undefined || raw === "") return DEFAULT_FIRST;
+  const span = 2 * CLUSTERS.length * STRIDE;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1024 || value + span > LAST_FREE + 1) {
+    throw new Error(
+      `FLEET_E2E_PORT_BASE=${raw} is not a usable first port: the e2e needs ${span} ports from it, all between 1024 and ${LAST_FREE} (below the ephemeral range); set an integer from 1024 to ${LAST_FREE + 1 - span}, or unset it for ${DEFAULT_FIRST}`,
+    );
+  }
+  return value;
+}
 
 /**
  * The port set of a profile, by its place in the fleet (a copy of a profile
@@ -39,7 +57,7 @@ const STRIDE = 50;
 export function portsFor(cluster: string, instance: 0 | 1 = 0): PortSet {
   const index = CLUSTERS.findIndex((c) => c.name === cluster);
   if (index < 0) throw new Error(`no cluster profile named ${cluster}; known: ${CLUSTERS.map((c) => c.name).join(", ")}`);
-  const base = FIRST + (instance * CLUSTERS.length + index) * STRIDE;
+  const base = firstPort() + (instance * CLUSTERS.length + index) * STRIDE;
   const names: (keyof PortSet)[] = [
     "etcdClient",
     "etcdPeer",

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { CLUSTERS, edge, kind, prod } from "../../../generators/fleet/clusters.js";
 import { provisionerFor, provisionerStage, storageClasses } from "./kwok.js";
 import { POOL_LABEL, profileNodes } from "./nodes.js";
-import { portsFor } from "./ports.js";
+import { firstPort, portsFor } from "./ports.js";
 
 describe("when shaping kwok nodes like a profile's node pools", () => {
   it("should make count nodes per pool with the pool's size, labels, taints and architecture", () => {
@@ -57,5 +57,15 @@ describe("when giving each profile its ports", () => {
     expect(new Set(all).size).toBe(all.length);
     expect(Math.max(...all)).toBeLessThan(32768);
     expect(() => portsFor("nope")).toThrow(/no cluster profile named nope/);
+  });
+
+  it("should move every port set to FLEET_E2E_PORT_BASE, and refuse a base whose sets would reach the ephemeral range", () => {
+    expect(firstPort({})).toBe(21000);
+    expect(firstPort({ FLEET_E2E_PORT_BASE: "24000" })).toBe(24000);
+    const span = 2 * CLUSTERS.length * 50;
+    expect(firstPort({ FLEET_E2E_PORT_BASE: String(32768 - span) })).toBe(32768 - span);
+    expect(() => firstPort({ FLEET_E2E_PORT_BASE: String(32769 - span) })).toThrow(/FLEET_E2E_PORT_BASE=\d+ is not a usable first port.*set an integer from 1024 to/);
+    expect(() => firstPort({ FLEET_E2E_PORT_BASE: "80" })).toThrow(/not a usable first port/);
+    expect(() => firstPort({ FLEET_E2E_PORT_BASE: "2e4x" })).toThrow(/not a usable first port/);
   });
 });
