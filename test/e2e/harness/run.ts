@@ -29,6 +29,9 @@ import { waitForApplications, type ApplicationState } from "./wait.js";
 
 export const E2E_STATE_ROOT = resolve(import.meta.dirname, "../../../.cache/e2e");
 
+/** The state folder (and PID files) of a profile's environment. */
+export const stateDirOf = (cluster: string, instance: 0 | 1 = 0): string => join(E2E_STATE_ROOT, instance === 0 ? cluster : `${cluster}-${instance}`);
+
 /** What the add-ons' charts would create and the harness needs: Argo CD's namespace and external-secrets' ServiceAccount (Vault logs it in). */
 const CHART_STAND_INS = [
   { apiVersion: "v1", kind: "Namespace", metadata: { name: ARGOCD_NAMESPACE } },
@@ -112,7 +115,7 @@ export class Environment {
    * crashed run left there; `first` is the directory the git proxy serves first.
    */
   static async start(profile: ClusterProfile, first: Target, log: (line: string) => void = () => {}, instance: 0 | 1 = 0): Promise<Environment> {
-    const stateDir = join(E2E_STATE_ROOT, instance === 0 ? profile.name : `${profile.name}-${instance}`);
+    const stateDir = stateDirOf(profile.name, instance);
     const reaped = await ProcessGroup.reap(stateDir);
     if (reaped.length > 0) log(`${profile.name}: stopped what an earlier run left running: ${reaped.join(", ")}`);
     rmSync(stateDir, { recursive: true, force: true });
@@ -257,6 +260,14 @@ export class Environment {
 export async function runCluster(target: Target, opts: DeployOptions & { readonly keep?: boolean } = {}): Promise<ClusterReport> {
   const started = Date.now();
   let env: Environment | undefined;
+  const stateDir = stateDirOf(target.profile.name);
+  // The components run in process groups of their own, which Ctrl-C does not reach: stop them by their PID files.
+  const interrupted = (signal: NodeJS.Signals): void => {
+    process.stderr.write(`ERROR - ${signal}: stopping what ${target.profile.name}'s e2e started (${stateDir})\n`);
+    void ProcessGroup.reap(stateDir).finally(() => process.exit(128 + (signal === "SIGINT" ? 2 : 15)));
+  };
+  process.once("SIGINT", interrupted);
+  process.once("SIGTERM", interrupted);
   try {
     env = await Environment.start(target.profile, target, opts.log);
     const report = await env.deploy(target, opts);
@@ -273,10 +284,12 @@ export async function runCluster(target: Target, opts: DeployOptions & { readonl
       blockers: [],
       podsPerPool: {},
       standIns: STAND_INS,
-      stateDir: join(E2E_STATE_ROOT, target.profile.name),
+      stateDir,
       error: (error as Error).message,
     };
   } finally {
+    process.off("SIGINT", interrupted);
+    process.off("SIGTERM", interrupted);
     if (env && !opts.keep) await env.stop();
   }
 }
