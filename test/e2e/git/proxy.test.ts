@@ -6,15 +6,15 @@
 // tunnels reach 127.0.0.1 and nothing else.
 import { execFile } from "node:child_process";
 import { X509Certificate } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { request as httpRequest } from "node:http";
 import { connect, createServer, type AddressInfo, type Server, type Socket } from "node:net";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { connect as tlsConnect, createServer as createTlsServer, type Server as TlsServer, type TLSSocket } from "node:tls";
 import { promisify } from "node:util";
 import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { freePort, tempDirs } from "../test-support.js";
 import { byCodeUnit } from "../../../generators/order.js";
 import { isolatedGitEnv } from "./git-env.js";
 import { GitProxyError, parseCgiHead, parseTunnelFlag, parseTunnels, repoServerEnv, startGitProxy, type GitProxy } from "./proxy.js";
@@ -37,12 +37,8 @@ const execFileAsync = promisify(execFile);
 const REPO_URL = "https://github.com/iot-platform/iot-fleet-gitops.git";
 const HOST = "github.com";
 
-const temps: string[] = [];
-function temp(name: string): string {
-  const dir = mkdtempSync(join(tmpdir(), `e2e-git-${name}-`));
-  temps.push(dir);
-  return dir;
-}
+const temps = tempDirs("e2e-git");
+const temp = (name: string): string => temps.make(name);
 
 interface Run {
   readonly code: number;
@@ -133,7 +129,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await proxy?.stop();
-  for (const dir of temps) rmSync(dir, { recursive: true, force: true });
+  temps.removeAll();
 });
 
 describe("when git fetches the repository URL through the proxy", () => {
@@ -361,14 +357,6 @@ async function connectThrough(port: number, target: string): Promise<{ head: str
   return { head, socket };
 }
 
-/** A port nothing listens on (just released by a listener of ours). */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const port = (server.address() as AddressInfo).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 describe("when the proxy tunnels a stand-in's host", () => {
   const VAULT = "vault.iot-fleet.internal";

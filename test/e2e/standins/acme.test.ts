@@ -1,15 +1,13 @@
-import { execFile, execFileSync } from "node:child_process";
+import { execFile } from "node:child_process";
 import { promisify } from "node:util";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { freePort, selfSignedCert, tempDirs } from "../test-support.js";
 import { startAcmeStandIn, type AcmeStandIn } from "./acme.js";
 
-const dir = mkdtempSync(join(tmpdir(), "acme-standin-"));
+const temps = tempDirs("e2e-acme");
 const ORIGIN = "https://acme-v02.api.letsencrypt.org";
 let acme: AcmeStandIn;
-const port = 24000 + (process.pid % 1000);
+let port: number;
 
 // Requests go straight to the loopback listener, addressed by the issuer's host name.
 async function call(method: string, path: string, body?: unknown): Promise<{ status: number; json: Record<string, unknown>; headers: Headers }> {
@@ -21,12 +19,12 @@ async function call(method: string, path: string, body?: unknown): Promise<{ sta
 }
 
 beforeAll(async () => {
-  execFileSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=acme-v02.api.letsencrypt.org", "-keyout", join(dir, "k.pem"), "-out", join(dir, "c.pem")], { stdio: "ignore" });
-  acme = await startAcmeStandIn({ port, certFile: join(dir, "c.pem"), keyFile: join(dir, "k.pem"), origin: ORIGIN, directoryPath: "/directory" });
+  port = await freePort();
+  acme = await startAcmeStandIn({ port, ...selfSignedCert(temps.make("tls"), "acme-v02.api.letsencrypt.org"), origin: ORIGIN, directoryPath: "/directory" });
 });
 afterAll(async () => {
   await acme?.stop();
-  rmSync(dir, { recursive: true, force: true });
+  temps.removeAll();
 });
 
 describe("when cert-manager registers its ClusterIssuer's account", () => {

@@ -6,14 +6,14 @@
 // the proxy's CA.
 import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer as createHttpsServer, request as httpsRequest, type Server as HttpsServer } from "node:https";
-import { createServer, type AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
+import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import type { TLSSocket } from "node:tls";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { freePort, tempDirs } from "../test-support.js";
 import { createHostCertificates } from "../git/certificates.js";
 import { isolatedGitEnv } from "../git/git-env.js";
 import { startGitProxy, type GitProxy } from "../git/proxy.js";
@@ -38,20 +38,9 @@ const REVIEWS: Record<string, { authenticated: boolean; user?: { username: strin
 /** A JWT the fake API server refuses to review at all (the client certificate lacking the right, say). */
 const FORBIDDEN_REVIEW = "jwt-review-forbidden";
 
-const temps: string[] = [];
-function temp(name: string): string {
-  const dir = mkdtempSync(join(tmpdir(), `e2e-vault-${name}-`));
-  temps.push(dir);
-  return dir;
-}
+const temps = tempDirs("e2e-vault");
+const temp = (name: string): string => temps.make(name);
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const port = (server.address() as AddressInfo).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 interface Review {
   /** CN of the client certificate the stand-in presented. */
@@ -171,7 +160,7 @@ afterAll(async () => {
   await vault?.stop();
   await proxy?.stop();
   await new Promise<void>((resolve) => (apiServer ? apiServer.close(() => resolve()) : resolve()));
-  for (const dir of temps) rmSync(dir, { recursive: true, force: true });
+  temps.removeAll();
 });
 
 describe("when external-secrets logs in with Kubernetes auth", () => {
