@@ -319,13 +319,7 @@ export async function startVaultStandIn(props: VaultStandInProps): Promise<Vault
       tokens.set(token, issuedToken);
       record(200, { serviceAccount: who });
       send(200, {
-        request_id: randomUUID(),
-        lease_id: "",
-        renewable: false,
-        lease_duration: 0,
-        data: null,
-        wrap_info: null,
-        warnings: null,
+        ...vaultEnvelope(null),
         auth: {
           client_token: token,
           accessor: issuedToken.accessor,
@@ -364,11 +358,7 @@ export async function startVaultStandIn(props: VaultStandInProps): Promise<Vault
       const now = Date.now();
       record(200, { serviceAccount: who });
       send(200, {
-        request_id: randomUUID(),
-        lease_id: "",
-        renewable: false,
-        lease_duration: 0,
-        data: {
+        ...vaultEnvelope({
           accessor: held.accessor,
           creation_time: Math.floor(held.issued.getTime() / 1000),
           creation_ttl: ttlSeconds,
@@ -386,10 +376,7 @@ export async function startVaultStandIn(props: VaultStandInProps): Promise<Vault
           renewable: true,
           ttl: Math.max(0, Math.floor((held.expires.getTime() - now) / 1000)),
           type: "service",
-        },
-        wrap_info: null,
-        warnings: null,
-        auth: null,
+        }),
       });
       return;
     }
@@ -425,17 +412,10 @@ export async function startVaultStandIn(props: VaultStandInProps): Promise<Vault
       for (const property of properties) data[property] = standInSecretValue(secretKey, property);
       record(200, { serviceAccount: who });
       send(200, {
-        request_id: randomUUID(),
-        lease_id: "",
-        renewable: false,
-        lease_duration: 0,
-        data: {
+        ...vaultEnvelope({
           data,
           metadata: { created_time: started.toISOString(), custom_metadata: null, deletion_time: "", destroyed: false, version: 1 },
-        },
-        wrap_info: null,
-        warnings: null,
-        auth: null,
+        }),
         mount_type: "kv",
       });
       return;
@@ -491,6 +471,11 @@ export async function startVaultStandIn(props: VaultStandInProps): Promise<Vault
 }
 
 /** What Vault's Kubernetes auth puts in a token's metadata. */
+/** The fields every Vault answer carries around its `data`; a login adds `auth`. */
+function vaultEnvelope(data: unknown): Record<string, unknown> {
+  return { request_id: randomUUID(), lease_id: "", renewable: false, lease_duration: 0, data, wrap_info: null, warnings: null, auth: null };
+}
+
 function tokenMetadata(role: string, t: IssuedToken): Record<string, string> {
   return {
     role,
