@@ -13,11 +13,11 @@ import type { ClusterProfile } from "../../../generators/fleet/types.js";
 import { addonRows, aggregatedApi, customMetricsRow, podsMetrics } from "./addons.js";
 import { argoCdConfig, argoCdRows, ARGOCD_NAMESPACE } from "./argocd.js";
 import { startControlPlane } from "./controlplane.js";
-import { fleetCrds } from "./crds.js";
+import { crdsFor, fleetCrds } from "./crds.js";
 import { diagnose, type ApplicationFinding } from "./diagnose.js";
 import { gitClientEnv, gitServerRow, publishCommit, type GitServer } from "./git.js";
 import { publishAddresses } from "./published-addresses.js";
-import { Kubectl } from "./kubectl.js";
+import { Kubectl, type KubeObject } from "./kubectl.js";
 import { kwokRow, storageClasses } from "./kwok.js";
 import { POOL_LABEL, profileNodes } from "./nodes.js";
 import { portsFor, type PortSet } from "./ports.js";
@@ -108,6 +108,8 @@ export class Environment {
     readonly kubeconfig: string,
     readonly git: GitServer,
     readonly seconds: { readonly controlPlane: number; readonly argoCd: number },
+    /** Every CRD of the pinned modules: a later target may use a kind the first did not. */
+    private readonly crds: readonly KubeObject[],
   ) {}
 
   /**
@@ -137,7 +139,7 @@ export class Environment {
           await group.start(kwokRow(stateDir, ports, cp.adminKubeconfig, cp.pki.apiserver));
         })(),
         (async () => {
-          await kubectl.apply([...storageClasses(profile), ...(await crds), ...CHART_STAND_INS]);
+          await kubectl.apply([...storageClasses(profile), ...crdsFor(await crds, readTree(first.dir)), ...CHART_STAND_INS]);
           await kubectl.run(["wait", "--for=condition=Established", "crd", "--all", "--timeout=60s"]);
         })(),
       ]);
@@ -176,7 +178,7 @@ export class Environment {
       await allStarted(rows.map((row) => group.start(row)));
       const argoCd = since(argoStarted);
       log(`${profile.name}: Argo CD and the add-ons up in ${argoCd}s`);
-      return new Environment(profile, stateDir, ports, group, kubectl, cp.adminKubeconfig, git, { controlPlane, argoCd });
+      return new Environment(profile, stateDir, ports, group, kubectl, cp.adminKubeconfig, git, { controlPlane, argoCd }, await crds);
     } catch (error) {
       await group.stopAll();
       throw error;
@@ -190,6 +192,12 @@ export class Environment {
     const started = Date.now();
     const commit = await publishCommit(this.git.workDir, target.repoPath, target.dir, this.profile.repository.targetRevision);
     log(`${cluster}: serving ${target.dir} as ${target.repoPath} at commit ${commit.slice(0, 12)}`);
+    const served = new Set((await this.kubectl.list("customresourcedefinitions")).map((c) => c.metadata?.name));
+    const missing = crdsFor(this.crds, readTree(target.dir)).filter((c) => !served.has(c.metadata?.name));
+    if (missing.length > 0) {
+      await this.kubectl.apply(missing);
+      await this.kubectl.run(["wait", "--for=condition=Established", "crd", "--all", "--timeout=60s"]);
+    }
     await this.kubectl.apply(argoCdConfig(target.argocdCm));
     await this.kubectl.apply(target.projects);
     await this.kubectl.apply(target.applications);
