@@ -1,17 +1,19 @@
-// `npm run e2e -- [--cluster NAME ...] [DIR ...] [--keep] [--format json] [--timeout SECONDS]`:
+// `npm run e2e -- [--cluster NAME ...] [DIR ...] [--keep] [--format json] [--timeout SECONDS] [--jobs N]`:
 // runs each cluster (the committed clusters/<name>, or a rendered copy given
 // as DIR) on a real control plane with a real Argo CD and waits until every
-// Application is Synced and Healthy. Exit 0 when all are, 1 when any is not,
-// 2 on bad arguments or input.
+// Application is Synced and Healthy, N clusters at a time (2 by default: while
+// one waits on its controllers, the cores serve another). Exit 0 when all
+// are, 1 when any is not, 2 on bad arguments or input.
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { CLUSTERS } from "../../generators/fleet/clusters.js";
 import { formatJson, formatText } from "./harness/report.js";
+import { runPooled } from "./harness/pool.js";
 import { runCluster, type ClusterReport } from "./harness/run.js";
 import { loadTarget, TargetError, type Target } from "./harness/target.js";
 import { REPO_ROOT } from "../schema/cache.js";
 
-const USAGE = "usage: npm run e2e -- [--cluster NAME ...] [DIR ...] [--keep] [--format text|json] [--timeout SECONDS]";
+const USAGE = "usage: npm run e2e -- [--cluster NAME ...] [DIR ...] [--keep] [--format text|json] [--timeout SECONDS] [--jobs N]";
 
 async function main(argv: string[]): Promise<number> {
   let parsed;
@@ -24,6 +26,7 @@ async function main(argv: string[]): Promise<number> {
         keep: { type: "boolean", default: false },
         format: { type: "string", default: "text" },
         timeout: { type: "string", default: "300" },
+        jobs: { type: "string", default: "2" },
       },
     });
   } catch (error) {
@@ -32,6 +35,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const { values, positionals } = parsed;
   const timeout = Number(values.timeout);
+  const jobs = Number(values.jobs);
   const unknown = (values.cluster ?? []).filter((c) => !CLUSTERS.some((p) => p.name === c));
   if (values.format !== "text" && values.format !== "json") {
     console.error(`ERROR - unknown --format ${values.format}\n${USAGE}`);
@@ -39,6 +43,10 @@ async function main(argv: string[]): Promise<number> {
   }
   if (!Number.isFinite(timeout) || timeout <= 0) {
     console.error(`ERROR - --timeout ${values.timeout} is not a positive number of seconds\n${USAGE}`);
+    return 2;
+  }
+  if (!Number.isInteger(jobs) || jobs < 1) {
+    console.error(`ERROR - --jobs ${values.jobs} is not a whole number of clusters to run at once (1 or more)\n${USAGE}`);
     return 2;
   }
   if (unknown.length > 0) {
@@ -59,11 +67,9 @@ async function main(argv: string[]): Promise<number> {
   const log = (line: string): void => {
     (json ? process.stderr : process.stdout).write(`INFO - ${line}\n`);
   };
-  const reports: ClusterReport[] = [];
-  for (const target of targets) {
-    const report = await runCluster(target, { keep: values.keep, timeoutMs: timeout * 1000, log });
-    reports.push(report);
-  }
+  const reports: ClusterReport[] = await runPooled(targets, jobs, (t) => t.profile.name, (target) =>
+    runCluster(target, { keep: values.keep, timeoutMs: timeout * 1000, log }),
+  );
   process.stdout.write(json ? formatJson(reports) : formatText(reports));
   return reports.every((r) => r.ok) ? 0 : 1;
 }

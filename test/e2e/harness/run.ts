@@ -264,18 +264,27 @@ export class Environment {
   }
 }
 
+/** State folders of the clusters this process is running now. */
+const running = new Set<string>();
+const SIGNALS = ["SIGINT", "SIGTERM"] as const;
+
+/** The components run in process groups of their own, which Ctrl-C does not reach: stop them by their PID files. */
+function interrupted(signal: NodeJS.Signals): void {
+  process.stderr.write(`ERROR - ${signal}: stopping what the e2e started (${[...running].join(", ")})\n`);
+  void Promise.allSettled([...running].map((dir) => ProcessGroup.reap(dir))).finally(() => process.exit(128 + (signal === "SIGINT" ? 2 : 15)));
+}
+
+function stopOnInterrupt(stateDir: string): void {
+  if (running.size === 0) for (const signal of SIGNALS) process.on(signal, interrupted);
+  running.add(stateDir);
+}
+
 /** One cluster start to finish: the `npm run e2e` path. */
 export async function runCluster(target: Target, opts: DeployOptions & { readonly keep?: boolean } = {}): Promise<ClusterReport> {
   const started = Date.now();
   let env: Environment | undefined;
   const stateDir = stateDirOf(target.profile.name);
-  // The components run in process groups of their own, which Ctrl-C does not reach: stop them by their PID files.
-  const interrupted = (signal: NodeJS.Signals): void => {
-    process.stderr.write(`ERROR - ${signal}: stopping what ${target.profile.name}'s e2e started (${stateDir})\n`);
-    void ProcessGroup.reap(stateDir).finally(() => process.exit(128 + (signal === "SIGINT" ? 2 : 15)));
-  };
-  process.once("SIGINT", interrupted);
-  process.once("SIGTERM", interrupted);
+  stopOnInterrupt(stateDir);
   try {
     env = await Environment.start(target.profile, target, opts.log);
     const report = await env.deploy(target, opts);
@@ -296,8 +305,8 @@ export async function runCluster(target: Target, opts: DeployOptions & { readonl
       error: (error as Error).message,
     };
   } finally {
-    process.off("SIGINT", interrupted);
-    process.off("SIGTERM", interrupted);
     if (env && !opts.keep) await env.stop();
+    running.delete(stateDir);
+    if (running.size === 0) for (const signal of SIGNALS) process.off(signal, interrupted);
   }
 }
