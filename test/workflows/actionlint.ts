@@ -9,6 +9,7 @@ import { join } from "node:path";
 
 // The one place actionlint is pinned; scripts/install-actionlint.sh reads these three lines.
 export const ACTIONLINT_MODULE = "github.com/rhysd/actionlint";
+// renovate: datasource=go depName=github.com/rhysd/actionlint
 export const ACTIONLINT_VERSION = "v1.7.12";
 /** The `go` line of actionlint's go.mod at that version: the oldest Go toolchain that builds it. */
 export const ACTIONLINT_MIN_GO = "1.25.0";
