@@ -1,7 +1,8 @@
 // `npm run diff` as a reviewer runs it: a real process in a real git
 // repository (a copy of this one), against a base branch.
 import { execFile, execFileSync } from "node:child_process";
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { promisify } from "node:util";
@@ -89,6 +90,21 @@ describe("when a branch changes one app's resources", () => {
     expect(text.code).toBe(0);
     expect(text.stdout).toMatch(/^base HEAD \([0-9a-f]{12}\) -> working tree: no cluster changes\n$/);
   }, 120_000);
+
+  it("should leave no worktree behind, also when two runs share the clone or a run died holding it", async () => {
+    const home = join(tmpdir(), `fleet-diff-${createHash("sha256").update(repo).digest("hex").slice(0, 12)}`);
+    // A run that died: its lock names a process that is gone, its worktree is still there.
+    mkdirSync(join(home, "base"), { recursive: true });
+    writeFileSync(join(home, "lock"), "2147483646");
+    const [a, b] = await Promise.all([tsx(repo, "policies/review/diff-cli.ts", "--base", "HEAD~1"), tsx(repo, "policies/review/diff-cli.ts", "--base", "HEAD~1")]);
+    expect([a.code, b.code, a.stderr, b.stderr]).toEqual([0, 0, "", ""]);
+    expect(a.stdout).toBe(b.stdout);
+    expect(a.stdout).toContain("RISK changed Deployment kades/kades-api");
+    const worktrees = execFileSync("git", ["worktree", "list", "--porcelain"], { cwd: repo, encoding: "utf8" }).match(/^worktree /gm);
+    expect(worktrees).toHaveLength(1);
+    expect(existsSync(join(home, "lock"))).toBe(false);
+    expect(existsSync(join(home, "base"))).toBe(false);
+  }, 180_000);
 
   it("should exit 2 and say so for a base that does not exist", async () => {
     const result = await tsx(repo, "policies/review/diff-cli.ts", "--base", "no-such-branch");

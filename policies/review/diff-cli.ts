@@ -4,7 +4,7 @@
 // Exit 0 with the review printed, 2 on bad arguments or a base that does not render.
 import { parseArgs } from "node:util";
 import { formatJson, formatMarkdown, formatText } from "./format.js";
-import { REPO_ROOT, RenderError, renderAtRef, renderCheckout } from "./render.js";
+import { RenderError, renderBoth } from "./render.js";
 import { review } from "./review.js";
 
 const USAGE = "usage: npm run diff -- [--base REF] [--format text|markdown|json]  (REF: a branch, tag or commit; default main)";
@@ -25,8 +25,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const ref = values.base as string;
   try {
-    const base = await renderAtRef(ref);
-    const head = await renderCheckout(REPO_ROOT, "the working tree");
+    const { base, head } = await renderBoth(ref);
     process.stdout.write(format(review(base.tree, head), { ref, commit: base.commit, notices: base.notice ? [base.notice] : [] }));
     return 0;
   } catch (error) {

@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { diffTrees, readTree } from "../../generators/output/write.js";
-import { REPO_ROOT, RenderError, renderAtRef, renderCheckout } from "./render.js";
+import { REPO_ROOT, RenderError, renderBoth } from "./render.js";
 import { review } from "./review.js";
 import { commentParts, jobSummary, summaryBlocks, verdicts } from "./summary.js";
 
@@ -37,8 +37,7 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   try {
-    const base = await renderAtRef(values.base);
-    const head = await renderCheckout(REPO_ROOT, "the working tree");
+    const { base, head } = await renderBoth(values.base);
     const reviews = review(base.tree, head, { graph: true });
     const drift = diffTrees(head, await readTree(join(REPO_ROOT, "clusters")));
     const stale = new Map<string, number>();
