@@ -9,12 +9,7 @@ cd "$(dirname "$0")/.."
 . scripts/lib.sh
 start=$SECONDS
 
-pins=test/workflows/actionlint.ts
-module=$(pin $pins ACTIONLINT_MODULE)
-version=$(pin $pins ACTIONLINT_VERSION)
-min_go=$(pin $pins ACTIONLINT_MIN_GO)
-[ -n "$module" ] && [ -n "$version" ] && [ -n "$min_go" ] ||
-  fail "cannot read ACTIONLINT_MODULE, ACTIONLINT_VERSION and ACTIONLINT_MIN_GO from $pins; keep each on one line as export const NAME = \"value\";"
+read_go_pins test/workflows/actionlint.ts ACTIONLINT
 
 tools="$(tools_cache)/actionlint"
 bin="$tools/$version/actionlint"

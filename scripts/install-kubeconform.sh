@@ -11,12 +11,7 @@ cd "$(dirname "$0")/.."
 . scripts/lib.sh
 start=$SECONDS
 
-pins=test/schema/kubeconform.ts
-module=$(pin $pins KUBECONFORM_MODULE)
-version=$(pin $pins KUBECONFORM_VERSION)
-min_go=$(pin $pins KUBECONFORM_MIN_GO)
-[ -n "$module" ] && [ -n "$version" ] && [ -n "$min_go" ] ||
-  fail "cannot read KUBECONFORM_MODULE, KUBECONFORM_VERSION and KUBECONFORM_MIN_GO from $pins; keep each on one line as export const NAME = \"value\";"
+read_go_pins test/schema/kubeconform.ts KUBECONFORM
 
 require_go kubeconform "$version" "$min_go"
 

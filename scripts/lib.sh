@@ -17,6 +17,18 @@ pin() {
   sed -n "s/^export const $2 = \"\([^\"]*\)\";.*$/\1/p" "$1"
 }
 
+# read_go_pins FILE PREFIX: sets module, version and min_go from FILE's
+# PREFIX_MODULE, PREFIX_VERSION and PREFIX_MIN_GO, or fails naming what is missing.
+read_go_pins() {
+  local file=$1 prefix=$2
+  module=$(pin "$file" "${prefix}_MODULE")
+  version=$(pin "$file" "${prefix}_VERSION")
+  min_go=$(pin "$file" "${prefix}_MIN_GO")
+  if [ -z "$module" ] || [ -z "$version" ] || [ -z "$min_go" ]; then
+    fail "cannot read ${prefix}_MODULE, ${prefix}_VERSION and ${prefix}_MIN_GO from $file; keep each on one line as export const NAME = \"value\";"
+  fi
+}
+
 # The cache of built tools outside the clone: a fresh clone on the same machine rebuilds nothing.
 tools_cache() {
   echo "${FLEET_TOOLS:-${XDG_CACHE_HOME:-$HOME/.cache}/iot-fleet-gitops/tools}"

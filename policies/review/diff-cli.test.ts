@@ -84,6 +84,20 @@ describe("when a branch changes one app's resources", () => {
     expect(report.base.ref).toBe("main");
   });
 
+  it("should write the same review as the job summary and the comment parts", async () => {
+    const comment = join(repo, ".review-comment");
+    const result = await tsx(repo, "policies/review/review-cli.ts", "--base", "main", "--comment-dir", comment);
+    expect([result.code, result.stderr]).toEqual([0, ""]);
+    expect(result.stdout).toMatch(/^## Fleet review against main \(`[0-9a-f]{12}`\)\n/);
+    // Regenerated above, so nothing is stale; no SARIF given, so policies and schemas are not run here.
+    expect(result.stdout).toMatch(/^\| prod \| ✅ up to date \| ➖ not run \| ➖ not run \| ➖ not run \| 0 added, \d+ changed, 0 removed \| ⚠️ \d+ \|$/m);
+    expect(result.stdout).toContain("Deployment kades/kades-api</code>");
+    const part = readFileSync(join(comment, "part-1.md"), "utf8");
+    expect(part.startsWith("<!-- fleet-review part 1 -->\n## Fleet review against main")).toBe(true);
+    expect(existsSync(join(comment, "part-2.md"))).toBe(false);
+    rmSync(comment, { recursive: true });
+  }, 120_000);
+
   it("should report no change against the working tree's own commit once it is committed", async () => {
     execFileSync("git", ["-c", "user.name=Fleet Review", "-c", "user.email=review@example.com", "commit", "-q", "-am", "kades-api: 3Gi"], { cwd: repo });
     const text = await tsx(repo, "policies/review/diff-cli.ts", "--base", "HEAD");

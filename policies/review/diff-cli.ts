@@ -4,7 +4,7 @@
 // Exit 0 with the review printed, 2 on bad arguments or a base that does not render.
 import { parseArgs } from "node:util";
 import { formatJson, formatMarkdown, formatText } from "./format.js";
-import { RenderError, renderBoth } from "./render.js";
+import { exitOnRenderError, renderBoth } from "./render.js";
 import { review } from "./review.js";
 
 const USAGE = "usage: npm run diff -- [--base REF] [--format text|markdown|json]  (REF: a branch, tag or commit; default main)";
@@ -24,17 +24,11 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const ref = values.base as string;
-  try {
+  return exitOnRenderError(async () => {
     const { base, head } = await renderBoth(ref);
     process.stdout.write(format(review(base.tree, head), { ref, commit: base.commit, notices: base.notice ? [base.notice] : [] }));
     return 0;
-  } catch (error) {
-    if (error instanceof RenderError) {
-      console.error(`ERROR - ${error.message}`);
-      return 2;
-    }
-    throw error;
-  }
+  });
 }
 
 process.exitCode = await main(process.argv.slice(2));

@@ -17,6 +17,17 @@ export type RenderedTree = ReadonlyMap<string, string>;
 /** A base that cannot be rendered: a bad ref, a checkout without the generators, a spec that fails. Exit 2. */
 export class RenderError extends Error {}
 
+/** A command's body, with a RenderError reported as `ERROR - ...` and exit 2; anything else is a bug and propagates. */
+export async function exitOnRenderError(body: () => Promise<number>): Promise<number> {
+  try {
+    return await body();
+  } catch (error) {
+    if (!(error instanceof RenderError)) throw error;
+    console.error(`ERROR - ${error.message}`);
+    return 2;
+  }
+}
+
 interface Generators {
   renderFleet(clusters: readonly unknown[], apps: readonly unknown[]): RenderedTree;
 }

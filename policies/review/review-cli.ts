@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { diffTrees, readTree } from "../../generators/output/write.js";
-import { REPO_ROOT, RenderError, renderBoth } from "./render.js";
+import { exitOnRenderError, REPO_ROOT, renderBoth } from "./render.js";
 import { review } from "./review.js";
 import { commentParts, jobSummary, summaryBlocks, verdicts } from "./summary.js";
 
@@ -36,8 +36,9 @@ async function main(argv: string[]): Promise<number> {
     console.error(`ERROR - --base is required\n${USAGE}`);
     return 2;
   }
-  try {
-    const { base, head } = await renderBoth(values.base);
+  const ref = values.base;
+  return exitOnRenderError(async () => {
+    const { base, head } = await renderBoth(ref);
     const reviews = review(base.tree, head, { graph: true });
     const drift = diffTrees(head, await readTree(join(REPO_ROOT, "clusters")));
     const stale = new Map<string, number>();
@@ -49,7 +50,7 @@ async function main(argv: string[]): Promise<number> {
     const policySarif = readIfThere(values["policy-sarif"]);
     const schemaSarif = readIfThere(values["schema-sarif"]);
     const rows = verdicts({ clusters, stale, ...(policySarif !== undefined ? { policySarif } : {}), ...(schemaSarif !== undefined ? { schemaSarif } : {}) });
-    const header = { ref: values.base, commit: base.commit, notices: base.notice ? [base.notice] : [] };
+    const header = { ref, commit: base.commit, notices: base.notice ? [base.notice] : [] };
     const blocks = summaryBlocks(reviews, rows, header);
     process.stdout.write(jobSummary(blocks, header));
     const dir = values["comment-dir"];
@@ -59,13 +60,7 @@ async function main(argv: string[]): Promise<number> {
       commentParts(blocks).forEach((part, i) => writeFileSync(join(dir, `part-${i + 1}.md`), part));
     }
     return 0;
-  } catch (error) {
-    if (error instanceof RenderError) {
-      console.error(`ERROR - ${error.message}`);
-      return 2;
-    }
-    throw error;
-  }
+  });
 }
 
 process.exitCode = await main(process.argv.slice(2));
