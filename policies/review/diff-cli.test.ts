@@ -108,7 +108,7 @@ describe("when a branch changes one app's resources", () => {
   it("should leave no worktree behind, also when two runs share the clone or a run died holding it", async () => {
     const home = join(tmpdir(), `fleet-diff-${createHash("sha256").update(repo).digest("hex").slice(0, 12)}`);
     // A run that died: its lock names a process that is gone, its worktree is still there.
-    mkdirSync(join(home, "base"), { recursive: true });
+    mkdirSync(join(home, "diff-base"), { recursive: true });
     writeFileSync(join(home, "lock"), "2147483646");
     const [a, b] = await Promise.all([tsx(repo, "policies/review/diff-cli.ts", "--base", "HEAD~1"), tsx(repo, "policies/review/diff-cli.ts", "--base", "HEAD~1")]);
     expect([a.code, b.code, a.stderr, b.stderr]).toEqual([0, 0, "", ""]);
@@ -117,7 +117,7 @@ describe("when a branch changes one app's resources", () => {
     const worktrees = execFileSync("git", ["worktree", "list", "--porcelain"], { cwd: repo, encoding: "utf8" }).match(/^worktree /gm);
     expect(worktrees).toHaveLength(1);
     expect(existsSync(join(home, "lock"))).toBe(false);
-    expect(existsSync(join(home, "base"))).toBe(false);
+    expect(existsSync(join(home, "diff-base"))).toBe(false);
   }, 180_000);
 
   it("should exit 2 and say so for a base that does not exist", async () => {

@@ -103,7 +103,9 @@ function worktreeDir(): { dir: string; release: () => void } {
   const home = join(tmpdir(), `fleet-diff-${createHash("sha256").update(REPO_ROOT).digest("hex").slice(0, 12)}`);
   mkdirSync(home, { recursive: true });
   const lock = join(home, "lock");
-  const dir = join(home, "base");
+  // git names a worktree's admin folder after its base name: the fallback below gets a name of its own,
+  // so two runs never race for the same one.
+  const dir = join(home, "diff-base");
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
       writeFileSync(lock, String(process.pid), { flag: "wx" });
@@ -131,7 +133,7 @@ function worktreeDir(): { dir: string; release: () => void } {
     }
   }
   const own = mkdtempSync(join(tmpdir(), "fleet-diff-"));
-  return { dir: join(own, "base"), release: () => rmSync(own, { recursive: true, force: true }) };
+  return { dir: join(own, `diff-base-${process.pid}`), release: () => rmSync(own, { recursive: true, force: true }) };
 }
 
 function removeWorktree(dir: string): void {
