@@ -19,11 +19,7 @@ MIN_VERSION=2.42
 TOOLS=.tools
 LINK=$TOOLS/bin/promtool
 
-log() { echo "INFO - $*"; }
-fail() {
-  echo "ERROR - $*" >&2
-  exit 1
-}
+. scripts/lib.sh
 start=$SECONDS
 
 if [ -x "$LINK" ] && installed=$("$LINK" --version 2>&1 | head -n 1) && [ -n "$installed" ]; then

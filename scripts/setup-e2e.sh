@@ -7,11 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-log() { echo "INFO - $*"; }
-fail() {
-  echo "ERROR - $*" >&2
-  exit 1
-}
+. scripts/lib.sh
 
 missing=()
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)

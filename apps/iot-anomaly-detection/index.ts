@@ -45,10 +45,15 @@ security:
   max_requests_per_minute: ${RATE_LIMIT_PER_MINUTE}
 `;
 
+/** The detector's release; development runs the same release's `-dev` build. */
+// renovate: datasource=docker depName=terragonlabs/iot-anomaly-detector versioning=docker
+const API_VERSION = "v1.0.0";
+
 function redisCache(ctx: RenderContext): ReturnType<typeof redis> {
   const common = {
     name: REDIS,
     // The guide installs bitnami/redis-cluster unpinned; this pins the official image.
+    // renovate: datasource=docker depName=redis versioning=docker
     tag: "7.4.2-alpine",
     // Guide silent on Redis sizing: per node, with headroom for the API's cache_ttl 3600 working set.
     resources: { requests: { cpu: "250m", memory: "512Mi" }, limits: { cpu: "1", memory: "1Gi" } },
@@ -84,7 +89,7 @@ export const iotAnomalyDetection: AppDefinition = {
             registry: "docker.io",
             repository: "terragonlabs/iot-anomaly-detector",
             // The guide builds v1.0.0 (production target) and v1.0.0-dev (development target).
-            tag: byTier(ctx, { default: "v1.0.0", development: "v1.0.0-dev" }),
+            tag: byTier(ctx, { default: API_VERSION, development: `${API_VERSION}-dev` }),
           },
           // The guide's HA target; prod's 3 replicas match its 3-node minimum.
           replicas: byTier(ctx, { default: 3, development: 1, staging: 2 }),

@@ -226,7 +226,12 @@ export const iotEdgeAnomaly: AppDefinition = {
           name: APP,
           description: "Anomaly detection API and inference engine for IoT sensor streams, with a Fluent Bit log forwarder.",
           // "Application Version: v4.0.0"; the image is built for linux/amd64 and linux/arm64 (edge).
-          image: { registry: "docker.io", repository: "terragonlabs/iot-edge-anomaly-v4", tag: "v4.0.0" },
+          image: {
+            registry: "docker.io",
+            repository: "terragonlabs/iot-edge-anomaly-v4",
+            // renovate: datasource=docker depName=terragonlabs/iot-edge-anomaly-v4 versioning=docker
+            tag: "v4.0.0",
+          },
           replicas,
           ports: [
             { name: "http", containerPort: HTTP_PORT },
@@ -286,7 +291,12 @@ export const iotEdgeAnomaly: AppDefinition = {
             {
               // "Fluent-bit Sidecar: Log aggregation and forwarding"; figures from the "Log Forwarder" row.
               name: "log-forwarder",
-              image: { registry: "docker.io", repository: "fluent/fluent-bit", tag: "3.1.9" },
+              image: {
+                registry: "docker.io",
+                repository: "fluent/fluent-bit",
+                // renovate: datasource=docker depName=fluent/fluent-bit versioning=docker
+                tag: "3.1.9",
+              },
               args: ["--config", `${FLUENT_BIT_CONFIG_DIR}/fluent-bit.conf`],
               ports: [{ name: "fluent-bit", containerPort: FLUENT_BIT_HTTP_PORT }],
               resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "100m", memory: "128Mi" } },

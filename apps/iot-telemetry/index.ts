@@ -20,6 +20,7 @@ const CONFIG = "iot-telemetry-config";
 const MONGO_SECRET = "mongodb-auth";
 
 /** The guide pushes `:latest`; a pinned tag makes a rollout reproducible and a rollback possible. */
+// renovate: datasource=docker depName=liro/ingestion-api versioning=docker
 const APP_VERSION = "1.0.0";
 
 const image = (name: string): ImageSpec => ({ registry: "docker.io", repository: `liro/${name}`, tag: APP_VERSION });
@@ -142,6 +143,7 @@ export const iotTelemetry: AppDefinition = {
     // KRaft needs a majority of voters: one broker, or three for a quorum that survives a loss.
     const brokers = byTier(ctx, { default: 1, production: 3 });
     const kafkaStore = kafka({
+      // renovate: datasource=docker depName=apache/kafka versioning=docker
       tag: "3.9.0",
       namespace: NAMESPACE,
       replicas: brokers,
@@ -159,6 +161,7 @@ export const iotTelemetry: AppDefinition = {
     });
 
     const mongoStore = mongodb({
+      // renovate: datasource=docker depName=mongo versioning=docker
       tag: "7.0.14",
       resources: byTier<ResourcesSpec>(ctx, {
         default: { requests: { cpu: "250m", memory: "1Gi" }, limits: { cpu: "1", memory: "1Gi" } },

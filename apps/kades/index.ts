@@ -11,6 +11,7 @@ const NAMESPACE = "kades";
 
 // The guide ships every KADES image as `:latest`, which is mutable: a rollback or
 // a node pulling later could run different code. Pin the release the guide describes.
+// renovate: datasource=docker depName=kades/api versioning=docker
 const KADES_VERSION = "1.0.0";
 
 function kadesImage(repository: string): ImageSpec {
@@ -110,6 +111,7 @@ export const kades: AppDefinition = {
     const db = timescaledb({
       name: TIMESCALE,
       // The guide's latest-pg14, pinned to a released TimescaleDB on PostgreSQL 14.
+      // renovate: datasource=docker depName=timescale/timescaledb versioning=docker
       tag: "2.17.2-pg14",
       replicas: byTier(ctx, { default: 2, development: 1 }),
       resources: { requests: { cpu: "2", memory: "8Gi" }, limits: { cpu: "4", memory: "16Gi" } },
@@ -120,6 +122,7 @@ export const kades: AppDefinition = {
     const cache = redis({
       name: REDIS,
       // The guide's 6.2-alpine, pinned to its last patch release.
+      // renovate: datasource=docker depName=redis versioning=docker
       tag: "6.2.16-alpine",
       mode: "replicated",
       replicas: byTier(ctx, { default: 3, development: 1 }),

@@ -20,7 +20,12 @@ const CONFIG = "pynomaly-config";
 const DB_SECRET = "pynomaly-db-secret";
 const API_SECRET = "pynomaly-api-secret";
 
-const IMAGE = { registry: "docker.io", repository: "pynomaly/detection", tag: "v0.2.0" } as const;
+const IMAGE = {
+  registry: "docker.io",
+  repository: "pynomaly/detection",
+  // renovate: datasource=docker depName=pynomaly/detection versioning=docker
+  tag: "v0.2.0",
+} as const;
 
 // The guide names no HTTP port; 8000 is the image's API default. Metrics: "exposed on port 9090".
 const HTTP_PORT = 8000;

@@ -1,7 +1,7 @@
 // Applications: one per app and one per platform add-on, all synced
 // automatically with prune and self-heal, retried with backoff, in the wave
 // their dependencies give (waves.ts).
-import { Application } from "@kubernetes-models/argo-cd/argoproj.io/v1alpha1";
+import { Application } from "@kubernetes-models/argo-cd/argoproj.io/v1alpha1/Application";
 import type { ClusterProfile } from "../fleet/types.js";
 import type { KubeObject } from "../render/app.js";
 import type { PlatformAddon } from "../platform/addon.js";

@@ -3,7 +3,7 @@
 // the pinned release (wave 0, with the Application health check merged into
 // argocd-cm), then every AppProject and Application under
 // `clusters/<cluster>/argocd/` in their waves.
-import { Application } from "@kubernetes-models/argo-cd/argoproj.io/v1alpha1";
+import { Application } from "@kubernetes-models/argo-cd/argoproj.io/v1alpha1/Application";
 import { stringify } from "yaml";
 import type { ClusterProfile } from "../fleet/types.js";
 import { ARGOCD_MANIFESTS } from "../fleet/versions.js";

@@ -3,7 +3,7 @@
 // this repository, only its namespace, only its own Namespace object among
 // cluster-scoped kinds and only the namespaced kinds the app renders. No
 // project uses a wildcard.
-import { AppProject } from "@kubernetes-models/argo-cd/argoproj.io/v1alpha1";
+import { AppProject } from "@kubernetes-models/argo-cd/argoproj.io/v1alpha1/AppProject";
 import type { ClusterProfile } from "../fleet/types.js";
 import { ARGOCD_MANIFESTS } from "../fleet/versions.js";
 import type { KubeObject } from "../render/app.js";

@@ -42,7 +42,12 @@ export function toYaml(object: KubeObject, app: string, cluster: string): string
 
 /** Like `toYaml`, for an object generated from `source` (e.g. `generators/platform`) rather than an app. */
 export function toYamlFrom(object: KubeObject, source: string, cluster: string): string {
-  return sourceHeader(source, cluster) + stringify(canonical(object), { lineWidth: 0, indent: 2, version: "1.1" });
+  return sourceHeader(source, cluster) + canonicalYaml(object);
+}
+
+/** The object alone, in canonical key order, without the header: what two renders are compared by. */
+export function canonicalYaml(object: unknown): string {
+  return stringify(canonical(object), { lineWidth: 0, indent: 2, version: "1.1" });
 }
 
 /** Stable file name: `<kind>-<name>.yaml`, lowercase. */

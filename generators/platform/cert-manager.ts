@@ -1,4 +1,4 @@
-import { ClusterIssuer } from "@kubernetes-models/cert-manager/cert-manager.io/v1";
+import { ClusterIssuer } from "@kubernetes-models/cert-manager/cert-manager.io/v1/ClusterIssuer";
 import { PLATFORM } from "../fleet/platform.js";
 import type { ClusterProfile } from "../fleet/types.js";
 import { HELM_CHARTS } from "../fleet/versions.js";

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { ClusterSecretStore } from "@kubernetes-models/external-secrets/external-secrets.io/v1";
+import { ClusterSecretStore } from "@kubernetes-models/external-secrets/external-secrets.io/v1/ClusterSecretStore";
 import { PLATFORM } from "../fleet/platform.js";
 import type { ClusterProfile } from "../fleet/types.js";
 import { HELM_CHARTS } from "../fleet/versions.js";

@@ -1,5 +1,5 @@
-import { ExternalSecret } from "@kubernetes-models/external-secrets/external-secrets.io/v1";
-import { ConfigMap } from "kubernetes-models/v1";
+import { ExternalSecret } from "@kubernetes-models/external-secrets/external-secrets.io/v1/ExternalSecret";
+import { ConfigMap } from "kubernetes-models/v1/ConfigMap";
 import { PLATFORM } from "../fleet/platform.js";
 import type { ClusterProfile } from "../fleet/types.js";
 import type { KubeObject } from "../render/app.js";

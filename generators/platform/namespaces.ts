@@ -1,4 +1,4 @@
-import { Namespace } from "kubernetes-models/v1";
+import { Namespace } from "kubernetes-models/v1/Namespace";
 import { PLATFORM } from "../fleet/platform.js";
 import type { ClusterProfile } from "../fleet/types.js";
 import type { KubeObject } from "../render/app.js";

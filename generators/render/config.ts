@@ -1,4 +1,4 @@
-import { ConfigMap } from "kubernetes-models/v1";
+import { ConfigMap } from "kubernetes-models/v1/ConfigMap";
 import type { ConfigMapSpec } from "../spec/types.js";
 import { type AppContext, meta } from "./context.js";
 

@@ -1,4 +1,5 @@
-import { PrometheusRule, ServiceMonitor } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1";
+import { PrometheusRule } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule";
+import { ServiceMonitor } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/ServiceMonitor";
 import { PLATFORM } from "../fleet/platform.js";
 import type { Repository } from "../fleet/types.js";
 import type { ServiceWorkloadSpec } from "../spec/types.js";

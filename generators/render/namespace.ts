@@ -1,4 +1,4 @@
-import { Namespace } from "kubernetes-models/v1";
+import { Namespace } from "kubernetes-models/v1/Namespace";
 import { type AppContext, commonLabels } from "./context.js";
 
 /** The app's namespace, enforcing Pod Security "restricted" at the cluster's Kubernetes minor version. */

@@ -1,6 +1,7 @@
-import { Ingress, NetworkPolicy } from "kubernetes-models/networking.k8s.io/v1";
+import { Ingress } from "kubernetes-models/networking.k8s.io/v1/Ingress";
+import { NetworkPolicy } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicy";
 import type { INetworkPolicyEgressRule, INetworkPolicyIngressRule, INetworkPolicyPeer } from "kubernetes-models/networking.k8s.io/v1";
-import { Service } from "kubernetes-models/v1";
+import { Service } from "kubernetes-models/v1/Service";
 import type { IServicePort } from "kubernetes-models/v1";
 import { PLATFORM } from "../fleet/platform.js";
 import type { IngressSpec, PortSpec, ServiceWorkloadSpec, WorkloadSpec } from "../spec/types.js";

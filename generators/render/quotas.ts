@@ -1,4 +1,5 @@
-import { LimitRange, ResourceQuota } from "kubernetes-models/v1";
+import { LimitRange } from "kubernetes-models/v1/LimitRange";
+import { ResourceQuota } from "kubernetes-models/v1/ResourceQuota";
 import { bytes, cpuMillis, formatBytes, formatCpu, roundUp } from "../quantity.js";
 import type { ServiceWorkloadSpec, WorkloadSpec } from "../spec/types.js";
 import { ACME_SOLVER, acmeSolverPods, hasClientService, servicePorts } from "./networking.js";

@@ -1,5 +1,6 @@
-import { Role, RoleBinding } from "kubernetes-models/rbac.authorization.k8s.io/v1";
-import { ServiceAccount } from "kubernetes-models/v1";
+import { Role } from "kubernetes-models/rbac.authorization.k8s.io/v1/Role";
+import { RoleBinding } from "kubernetes-models/rbac.authorization.k8s.io/v1/RoleBinding";
+import { ServiceAccount } from "kubernetes-models/v1/ServiceAccount";
 import type { WorkloadSpec } from "../spec/types.js";
 import { type AppContext, meta } from "./context.js";
 import { byKey } from "../order.js";

@@ -1,7 +1,7 @@
-import { VerticalPodAutoscaler } from "@kubernetes-models/autoscaler/autoscaling.k8s.io/v1";
-import { HorizontalPodAutoscaler } from "kubernetes-models/autoscaling/v2";
+import { VerticalPodAutoscaler } from "@kubernetes-models/autoscaler/autoscaling.k8s.io/v1/VerticalPodAutoscaler";
+import { HorizontalPodAutoscaler } from "kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler";
 import type { IMetricSpec } from "kubernetes-models/autoscaling/v2";
-import { PodDisruptionBudget } from "kubernetes-models/policy/v1";
+import { PodDisruptionBudget } from "kubernetes-models/policy/v1/PodDisruptionBudget";
 import type { ServiceWorkloadSpec } from "../spec/types.js";
 import { type AppContext, meta, selectorLabels } from "./context.js";
 

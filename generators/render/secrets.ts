@@ -1,4 +1,4 @@
-import { ExternalSecret } from "@kubernetes-models/external-secrets/external-secrets.io/v1";
+import { ExternalSecret } from "@kubernetes-models/external-secrets/external-secrets.io/v1/ExternalSecret";
 import type { SecretSpec } from "../spec/types.js";
 import { type AppContext, meta } from "./context.js";
 import { byCodeUnit } from "../order.js";

@@ -1,4 +1,4 @@
-import { PersistentVolumeClaim } from "kubernetes-models/v1";
+import { PersistentVolumeClaim } from "kubernetes-models/v1/PersistentVolumeClaim";
 import type { ClaimSpec } from "../spec/types.js";
 import { type AppContext, DATA_SAFETY_ANNOTATIONS, isBatch, isService, meta } from "./context.js";
 

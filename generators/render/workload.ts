@@ -1,6 +1,8 @@
 import { createHash } from "node:crypto";
-import { CronJob, Job } from "kubernetes-models/batch/v1";
-import { Deployment, StatefulSet } from "kubernetes-models/apps/v1";
+import { CronJob } from "kubernetes-models/batch/v1/CronJob";
+import { Job } from "kubernetes-models/batch/v1/Job";
+import { Deployment } from "kubernetes-models/apps/v1/Deployment";
+import { StatefulSet } from "kubernetes-models/apps/v1/StatefulSet";
 import type { IContainer, IEnvVar, IPodSpec, IPodTemplateSpec, IProbe, IVolume } from "kubernetes-models/v1";
 import type {
   BatchWorkloadSpec,

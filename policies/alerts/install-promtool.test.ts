@@ -20,7 +20,7 @@ let counter = 0;
 function sandbox(commands: Readonly<Record<string, string>>): { root: string; path: string } {
   const root = join(scratch, `case-${counter++}`);
   mkdirSync(join(root, "scripts"), { recursive: true });
-  copyFileSync(join(REPO_ROOT, "scripts", "install-promtool.sh"), join(root, "scripts", "install-promtool.sh"));
+  for (const script of ["install-promtool.sh", "lib.sh"]) copyFileSync(join(REPO_ROOT, "scripts", script), join(root, "scripts", script));
   const bin = join(root, "fake-bin");
   mkdirSync(bin);
   for (const [name, target] of Object.entries(commands)) {

@@ -2,7 +2,7 @@
 // cluster as they ship, the app each belongs to, and the rule files promtool
 // reads (a PrometheusRule's spec is a Prometheus rule file: `groups:`).
 import { join, posix } from "node:path";
-import { PrometheusRule } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1";
+import { PrometheusRule } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule";
 import { stringify } from "yaml";
 import { REPOSITORY } from "../../generators/fleet/platform.js";
 import type { ClusterTree, KubeObject, RenderedDocument } from "../lib/types.js";

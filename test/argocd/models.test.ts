@@ -1,4 +1,5 @@
-import { AppProject, Application } from "@kubernetes-models/argo-cd/argoproj.io/v1alpha1";
+import { AppProject } from "@kubernetes-models/argo-cd/argoproj.io/v1alpha1/AppProject";
+import { Application } from "@kubernetes-models/argo-cd/argoproj.io/v1alpha1/Application";
 import { beforeAll, describe, expect, it } from "vitest";
 import { copy, type Doc } from "./checks.js";
 import { committedTree, docAt } from "./tree.js";

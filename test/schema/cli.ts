@@ -1,10 +1,12 @@
 // The `npm run validate` command, callable in-process for tests.
 import { parseArgs } from "node:util";
 import { KubeconformError } from "./kubeconform.js";
-import { findClusters, formatJson, formatText, isFailing, SetupError, UsageError, validateClusters } from "./validation.js";
+import { findClusters, formatGithub, formatJson, formatSarif, formatText, isFailing, SetupError, UsageError, validateClusters } from "./validation.js";
+
+const FORMATS = { text: formatText, json: formatJson, github: formatGithub, sarif: formatSarif } as const;
 
 export const USAGE =
-  "usage: npm run validate -- <dir>... [--format text|json]  (a cluster directory such as clusters/prod, or a directory of clusters such as clusters)";
+  "usage: npm run validate -- <dir>... [--format text|json|github|sarif]  (a cluster directory such as clusters/prod, or a directory of clusters such as clusters)";
 
 export interface Output {
   readonly out: (text: string) => void;
@@ -27,13 +29,13 @@ export async function runCli(argv: readonly string[], io: Output = STDIO): Promi
     return 2;
   }
   const { positionals, values } = parsed;
-  if (positionals.length === 0 || (values.format !== "text" && values.format !== "json")) {
+  if (positionals.length === 0 || !Object.hasOwn(FORMATS, values.format as string)) {
     io.err(`ERROR - ${positionals.length === 0 ? "no directory given" : `unknown --format ${values.format}`}\n${USAGE}\n`);
     return 2;
   }
   try {
     const report = await validateClusters(findClusters(positionals));
-    io.out(values.format === "json" ? formatJson(report) : formatText(report));
+    io.out(FORMATS[values.format as keyof typeof FORMATS](report));
     return isFailing(report) ? 1 : 0;
   } catch (error) {
     if (error instanceof UsageError) {

@@ -12,6 +12,7 @@ import { SCHEMA_LOCATION_TEMPLATE } from "./schemas.js";
 
 // The one place kubeconform is pinned; scripts/install-kubeconform.sh reads these two lines.
 export const KUBECONFORM_MODULE = "github.com/yannh/kubeconform";
+// renovate: datasource=go depName=github.com/yannh/kubeconform
 export const KUBECONFORM_VERSION = "v0.8.0";
 /** The `go` line of kubeconform's go.mod at that version: the oldest Go toolchain that builds it. */
 export const KUBECONFORM_MIN_GO = "1.26";

@@ -1,4 +1,4 @@
-// `npm run validate -- <dir>... [--format text|json]`: validates rendered YAML
+// `npm run validate -- <dir>... [--format text|json|github|sarif]`: validates rendered YAML
 // against the offline schemas of every kind we ship (Kubernetes built-ins at
 // the fleet's pinned version, and the pinned CRDs) with the real kubeconform,
 // strict, nothing skipped. Exit 0 when every resource is valid, 1 when any is

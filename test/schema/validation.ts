@@ -8,6 +8,8 @@ import { basename, join, relative, resolve, sep } from "node:path";
 import { parseAllDocuments } from "yaml";
 import { KUBERNETES_VERSION } from "../../generators/fleet/versions.js";
 import { byCodeUnit } from "../../generators/order.js";
+import { type Annotation, repositoryPage, sarifLog, workflowCommands } from "../../policies/lib/github.js";
+import { Locator } from "../../policies/lib/locate.js";
 import { currentSchemaDir, readManifest } from "./cache.js";
 import { kubeconformBinary, KUBECONFORM_VERSION, runKubeconform, type KubeconformResult } from "./kubeconform.js";
 import { schemaFileName, schemaVersionDir } from "./schemas.js";
@@ -310,19 +312,24 @@ function problemText(p: Problem): string {
   ].join("\n");
 }
 
-/** pint's shape, like the policy suite: each problem, a count per cluster, and a closing line. */
-export function formatText(report: ValidationReport): string {
-  const problems = report.clusters.flatMap((c) => c.problems);
-  const lines = problems.map(problemText);
+/** Per cluster, resources valid / invalid / errors, then the closing line. */
+function countLines(report: ValidationReport): string[] {
+  const problems = report.clusters.reduce((n, c) => n + c.problems.length, 0);
   const perCluster = report.clusters.map(
     (c) => `INFO - cluster ${c.cluster} (${c.dir}): ${c.resources} resources in ${c.files} files: ${c.valid} valid, ${c.invalid} invalid, ${c.errors} error(s)`,
   );
   const total = report.clusters.reduce((n, c) => n + c.resources, 0);
   const closing =
-    problems.length === 0
+    problems === 0
       ? `validated ${total} resources in ${report.clusters.length} cluster(s) against Kubernetes ${report.kubernetesVersion} and the pinned CRDs (kubeconform ${report.kubeconform}, strict): all valid`
-      : `validated ${total} resources in ${report.clusters.length} cluster(s) (kubeconform ${report.kubeconform}, strict): found ${problems.length} problem(s)`;
-  return [...(lines.length > 0 ? [lines.join("\n\n"), ""] : []), ...perCluster, closing].join("\n") + "\n";
+      : `validated ${total} resources in ${report.clusters.length} cluster(s) (kubeconform ${report.kubeconform}, strict): found ${problems} problem(s)`;
+  return [...perCluster, closing];
+}
+
+/** pint's shape, like the policy suite: each problem, a count per cluster, and a closing line. */
+export function formatText(report: ValidationReport): string {
+  const lines = report.clusters.flatMap((c) => c.problems).map(problemText);
+  return [...(lines.length > 0 ? [lines.join("\n\n"), ""] : []), ...countLines(report)].join("\n") + "\n";
 }
 
 export function formatJson(report: ValidationReport): string {
@@ -331,3 +338,39 @@ export function formatJson(report: ValidationReport): string {
   return JSON.stringify({ ...report, summary }, null, 2) + "\n";
 }
 
+
+const RULES: readonly { id: Rule; description: string }[] = [
+  { id: "schema/invalid", description: "every resource matches the schema of its kind (Kubernetes built-ins at the fleet's version, the pinned CRDs), strict: no unknown fields" },
+  { id: "schema/missing", description: "every kind has a schema; none is skipped" },
+  { id: "schema/unreadable", description: "every document is a well-formed Kubernetes object kubeconform can validate" },
+  { id: "schema/unaccounted", description: "every document of every file is validated" },
+];
+
+/** One annotation per field problem, at the field's line. */
+export function annotationsOf(report: ValidationReport, locator = new Locator()): Annotation[] {
+  return report.clusters.flatMap((c) =>
+    c.problems.flatMap((p) =>
+      p.fields.map((f): Annotation => ({
+        level: "error",
+        rule: p.rule,
+        title: p.summary,
+        message: `${p.kind ? `${p.apiVersion} ${p.kind}/${p.name}: ` : ""}${f.field ? `${f.field}: ` : ""}${f.message.trim()}; ${p.fix}.`,
+        file: p.file,
+        position: p.kind ? locator.locate(p.file, f.field, p.kind, p.name) : { line: 1, column: 1 },
+        subject: `${c.cluster}/${p.kind}/${p.name}/${f.field}`,
+      })),
+    ),
+  );
+}
+
+/** Workflow commands for GitHub Actions, then the per-cluster counts and the closing line. */
+export function formatGithub(report: ValidationReport): string {
+  const commands = workflowCommands(annotationsOf(report));
+  return [...(commands ? [commands] : []), ...countLines(report)].join("\n") + "\n";
+}
+
+/** SARIF for code scanning, the schema rules documented in the README's "Schema validation". */
+export function formatSarif(report: ValidationReport): string {
+  const rules = RULES.map((r) => ({ ...r, help: repositoryPage("README.md#schema-validation"), level: "error" as const }));
+  return sarifLog({ name: "kubeconform", version: report.kubeconform, category: "schema", rules }, annotationsOf(report));
+}

@@ -1,5 +1,8 @@
 import { ServiceAccount } from "kubernetes-models/v1/ServiceAccount";
-import { ClusterRole, ClusterRoleBinding, Role, RoleBinding } from "kubernetes-models/rbac.authorization.k8s.io/v1";
+import { ClusterRole } from "kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRole";
+import { ClusterRoleBinding } from "kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRoleBinding";
+import { Role } from "kubernetes-models/rbac.authorization.k8s.io/v1/Role";
+import { RoleBinding } from "kubernetes-models/rbac.authorization.k8s.io/v1/RoleBinding";
 import { resourceName, sourceOf } from "../../lib/objects.js";
 import type { ClusterTree, Finding, Policy, RenderedDocument } from "../../lib/types.js";
 import { podsOf, quote, shown, specFix, type Control } from "../lib/pod-security.js";
