@@ -241,3 +241,29 @@ export function listed(items: readonly string[]): string {
   const sorted = [...items].sort(byCodeUnit);
   return sorted.length <= 1 ? (sorted[0] ?? "") : `${sorted.slice(0, -1).join(", ")} and ${sorted.at(-1)}`;
 }
+
+/** A key of a field path: `.name`, or `["app.kubernetes.io/name"]` when it is not a plain identifier. */
+export function fieldKey(key: string): string {
+  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`;
+}
+
+/** One object inside a source's Helm values, with its field path in the Application. */
+export interface ValuesNode {
+  readonly path: string;
+  readonly node: Readonly<Record<string, unknown>>;
+}
+
+/** Every object of a source's inline Helm values (`helm.valuesObject`), the root included, depth first in key order. */
+export function valuesNodes(source: ApplicationSource): ValuesNode[] {
+  const out: ValuesNode[] = [];
+  const walk = (value: unknown, path: string): void => {
+    if (Array.isArray(value)) {
+      value.forEach((item, i) => walk(item, `${path}[${i}]`));
+    } else if (typeof value === "object" && value !== null) {
+      out.push({ path, node: value as Record<string, unknown> });
+      for (const [key, child] of Object.entries(value)) walk(child, `${path}${fieldKey(key)}`);
+    }
+  };
+  walk(source.values, `${source.path}.helm.valuesObject`);
+  return out;
+}
