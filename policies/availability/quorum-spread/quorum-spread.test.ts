@@ -79,7 +79,7 @@ describe("when judging the sets that have more than one member", () => {
   ])("should find them spread hard on %s", (name, sets) => {
     const hard = committedCluster(name)
       .documents.filter((d) => d.object.kind === "StatefulSet")
-      .filter((d) => (d.object as { spec: { template: { spec: { topologySpreadConstraints?: { whenUnsatisfiable: string }[] } } } }).spec.template.spec.topologySpreadConstraints?.[0]?.whenUnsatisfiable === "DoNotSchedule")
+      .filter((d) => (d.object as unknown as { spec: { template: { spec: { topologySpreadConstraints?: { whenUnsatisfiable: string }[] } } } }).spec.template.spec.topologySpreadConstraints?.[0]?.whenUnsatisfiable === "DoNotSchedule")
       .map((d) => d.object.metadata.name)
       .sort();
     expect(hard).toEqual(sets);
