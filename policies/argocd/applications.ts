@@ -5,9 +5,6 @@
 import { byCodeUnit } from "../../generators/order.js";
 import type { ClusterTree, KubeObject, RenderedDocument } from "../lib/types.js";
 
-/** The Kubernetes API server of the cluster Argo CD runs in. */
-export const IN_CLUSTER = "https://kubernetes.default.svc";
-
 /** Where an Application puts what it syncs. */
 export interface Destination {
   readonly server?: string;
@@ -236,10 +233,10 @@ export function permittedBy(patterns: readonly string[], text: string): boolean 
   return !denied && patterns.some((p) => !p.startsWith("!") && globMatches(p, text));
 }
 
-/** Items in a sorted, readable list: `a, b and c`. */
-export function listed(items: readonly string[]): string {
-  const sorted = [...items].sort(byCodeUnit);
-  return sorted.length <= 1 ? (sorted[0] ?? "") : `${sorted.slice(0, -1).join(", ")} and ${sorted.at(-1)}`;
+/** Names in a sorted, readable list that stays short: `a, b, c and 4 more`. */
+export function firstFew(names: readonly string[], most = 3): string {
+  const sorted = [...names].sort(byCodeUnit);
+  return sorted.length <= most ? sorted.join(", ") : `${sorted.slice(0, most).join(", ")} and ${sorted.length - most} more`;
 }
 
 /** A key of a field path: `.name`, or `["app.kubernetes.io/name"]` when it is not a plain identifier. */

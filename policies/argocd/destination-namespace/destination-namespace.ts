@@ -1,7 +1,6 @@
-import { byCodeUnit } from "../../../generators/order.js";
 import { resourceName } from "../../lib/objects.js";
 import type { ClusterTree, Finding, Policy, RenderedDocument } from "../../lib/types.js";
-import { type ApplicationView, applicationsOf, isNamespaced, syncedSources } from "../applications.js";
+import { type ApplicationView, applicationsOf, firstFew, isNamespaced, syncedSources } from "../applications.js";
 
 /** A namespaced object of an Application that names a namespace other than the Application's destination. */
 interface Stray {
@@ -10,8 +9,7 @@ interface Stray {
 }
 
 function shown(documents: readonly RenderedDocument[]): string {
-  const names = documents.map((d) => resourceName(d.object)).sort(byCodeUnit);
-  return names.length <= 3 ? names.join(", ") : `${names.slice(0, 3).join(", ")} and ${names.length - 3} more`;
+  return firstFew(documents.map((d) => resourceName(d.object)));
 }
 
 function judge(cluster: ClusterTree, app: ApplicationView): Finding[] {

@@ -6,6 +6,7 @@ import {
   type Destination,
   applicationsOf,
   effectiveNamespace,
+  firstFew,
   globMatches,
   groupKind,
   groupOf,
@@ -149,7 +150,7 @@ function refusedFinding(entry: RefusedKind): Finding {
   const [group, kind] = [entry.groupKind.slice(0, slash), entry.groupKind.slice(slash + 1)];
   const objects = [...entry.objects].sort(byCodeUnit);
   const apps = [...entry.apps].sort(byCodeUnit);
-  const shown = objects.length <= 3 ? objects.join(", ") : `${objects.slice(0, 3).join(", ")} and ${objects.length - 3} more`;
+  const shown = firstFew(objects);
   const name = entry.project.object.metadata.name;
   // Cluster-wide entries may name the objects they admit; the generators name each one.
   const named = entry.list === "clusterResourceWhitelist";
