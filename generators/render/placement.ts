@@ -29,3 +29,22 @@ export function placement(
     ...(tolerations.length > 0 ? { tolerations } : {}),
   };
 }
+
+/**
+ * The most members of a replicated set (a StatefulSet's pods: Kafka voters,
+ * Redis Cluster shards, a primary and its replicas) one node may hold so that
+ * losing that node leaves a majority of them; a set of two keeps one copy.
+ */
+export function mostPerNode(members: number): number {
+  return members <= 2 ? 1 : Math.ceil(members / 2) - 1;
+}
+
+/**
+ * Whether a hard spread (maxSkew 1, DoNotSchedule) over `nodes` nodes keeps a
+ * majority of `members` through the loss of any one node: such a spread puts at
+ * most ceil(members / nodes) on a node. On fewer nodes nothing can, and a hard
+ * rule would only add scheduling failures, so the spread stays soft there.
+ */
+export function spreadKeepsMajority(members: number, nodes: number): boolean {
+  return nodes > 0 && Math.ceil(members / nodes) <= mostPerNode(members);
+}

@@ -14,7 +14,7 @@ import type {
   WorkloadSpec,
 } from "../spec/types.js";
 import { type AppContext, DATA_SAFETY_ANNOTATIONS, meta, selectorLabels } from "./context.js";
-import { placement } from "./placement.js";
+import { nodePoolFor, placement, spreadKeepsMajority } from "./placement.js";
 import { effectiveResources } from "./resources.js";
 import { containerSecurityContext, needsServiceAccountToken, podSecurityContext } from "./security.js";
 import { serviceAccountName } from "./rbac.js";
@@ -134,17 +134,25 @@ function configChecksum(ctx: AppContext, workload: WorkloadSpec): string | undef
   return hash.digest("hex");
 }
 
-/** Spread multi-replica pods over nodes; "ScheduleAnyway" so an HPA can still scale past the node count. */
+/**
+ * Spread multi-replica pods over nodes. A StatefulSet's pods are members of a
+ * replicated set (a quorum, or a primary and its replicas): where the pool has
+ * enough nodes for a hard spread to keep a majority through the loss of one
+ * node, the spread is DoNotSchedule, so pressure never stacks two members on
+ * one node. Everything else (and a set on a pool too small to protect it)
+ * spreads "ScheduleAnyway", so an HPA can still scale past the node count.
+ */
 function spread(ctx: AppContext, workload: WorkloadSpec): Pick<IPodSpec, "topologySpreadConstraints"> {
   if (workload.kind !== "Deployment" && workload.kind !== "StatefulSet") return {};
   const most = Math.max(workload.replicas, workload.autoscaling?.maxReplicas ?? 0);
   if (most <= 1) return {};
+  const hard = workload.kind === "StatefulSet" && spreadKeepsMajority(workload.replicas, nodePoolFor(ctx, workload).count);
   return {
     topologySpreadConstraints: [
       {
         maxSkew: 1,
         topologyKey: "kubernetes.io/hostname",
-        whenUnsatisfiable: "ScheduleAnyway",
+        whenUnsatisfiable: hard ? "DoNotSchedule" : "ScheduleAnyway",
         labelSelector: { matchLabels: selectorLabels(ctx, workload.name) },
       },
     ],

@@ -1,6 +1,7 @@
 // Shared vitest helpers for policy tests: every policy runs its good fixtures
 // (no findings) and its bad fixtures (findings, snapshotted) the same way.
 import { readdirSync, readFileSync } from "node:fs";
+import { parseAllDocuments } from "yaml";
 import { join, relative, sep } from "node:path";
 import { describe, expect, it } from "vitest";
 import { POLICIES } from "../index.js";
@@ -16,9 +17,41 @@ function display(path: string): string {
   return relative(REPO_ROOT, path).split(sep).join("/");
 }
 
-/** A fixture file as a cluster (default `prod`, so the profile is the production one). */
+/** `# file: apps/kades/deployment-kades-api.yaml` before a fixture document: where it sits in the cluster tree. */
+const FILE_COMMENT = /^#\s*file:\s*(\S+)\s*$/m;
+
+/**
+ * Where each document of a fixture says it sits in a cluster directory, by
+ * position: policies that follow an Application to the directory it syncs
+ * need documents in directories, and a fixture is one file.
+ */
+function declaredFiles(text: string): Map<number, string> {
+  const out = new Map<number, string>();
+  let previousEnd = 0;
+  parseAllDocuments(text, { version: "1.1" }).forEach((doc, index) => {
+    const start = doc.contents?.range[0] ?? doc.range[0];
+    const file = FILE_COMMENT.exec(text.slice(previousEnd, start))?.[1];
+    if (file !== undefined) out.set(index, file);
+    previousEnd = doc.range[2];
+  });
+  return out;
+}
+
+/**
+ * A fixture file as a cluster (default `prod`, so the profile is the
+ * production one) whose directory is the fixture itself. A document preceded
+ * by `# file: <path>` is placed at `<fixture>/<path>`, as if the fixture were
+ * a cluster directory holding that file.
+ */
 export function loadFixture(path: string, cluster = "prod"): ClusterTree {
-  return clusterOf(cluster, parseDocuments(display(path), readFileSync(path, "utf8")), display(path));
+  const root = display(path);
+  const text = readFileSync(path, "utf8");
+  const files = declaredFiles(text);
+  const documents = parseDocuments(root, text).map((d) => {
+    const file = files.get(d.index);
+    return file === undefined ? d : { ...d, file: `${root}/${file}` };
+  });
+  return clusterOf(cluster, documents, root);
 }
 
 /** The fixture files of a policy folder, split into good and bad. */

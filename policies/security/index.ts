@@ -8,6 +8,7 @@ import { disallowPrivilegeEscalation } from "./disallow-privilege-escalation/dis
 import { disallowPrivileged } from "./disallow-privileged/disallow-privileged.js";
 import { disallowRunAsRootUser } from "./disallow-run-as-root-user/disallow-run-as-root-user.js";
 import { namespacePodSecurity } from "./namespace-pod-security/namespace-pod-security.js";
+import { platformPodSecurity } from "./platform-pod-security/platform-pod-security.js";
 import { readOnlyRootFilesystem } from "./read-only-root-filesystem/read-only-root-filesystem.js";
 import { requireRunAsNonRoot } from "./require-run-as-non-root/require-run-as-non-root.js";
 import { restrictApparmor } from "./restrict-apparmor/restrict-apparmor.js";
@@ -47,4 +48,5 @@ export const SECURITY_POLICIES: readonly Policy[] = [
   readOnlyRootFilesystem,
   serviceAccountToken,
   namespacePodSecurity,
+  platformPodSecurity,
 ];

@@ -2,7 +2,7 @@ import type { NodePool } from "../../../generators/fleet/types.js";
 import { byCodeUnit } from "../../../generators/order.js";
 import { componentOf, sourceOf } from "../../lib/objects.js";
 import type { ClusterTree, Finding, Policy } from "../../lib/types.js";
-import { eligiblePools, maxNodes, nodeAllocatable, poolCapacity, poolRejection } from "../node-pools.js";
+import { eligiblePools, maxNodes, nodeAllocatable, poolCapacity } from "../node-pools.js";
 import { COMPUTE, type Compute } from "../pod-resources.js";
 import { formatBytes, formatCpu, parseQuantity } from "../quantity.js";
 import { isUnscoped, quotas, workloads, type Workload } from "../worst-case.js";
@@ -95,16 +95,8 @@ export const clusterCapacity: Policy = {
     const onlyOn = new Map<NodePool, Workload[]>();
     for (const w of all) {
       const pools = eligiblePools(w.template.spec, profile);
-      if (pools.length === 0) {
-        findings.push({
-          document: w.document,
-          summary: "pod fits no node pool",
-          path: w.template.path,
-          problem: `may run on no node pool of cluster \`${cluster.name}\` (${profile.nodePools.map((p) => `${p.name}: ${poolRejection(w.template.spec, p, profile)}`).join("; ")})`,
-          fix: `give component ${componentOf(w.document.object)} in ${sourceOf(w.document)} a pool of profile \`${profile.name}\` (nodeSelector and tolerations come from its placement)`,
-        });
-        continue;
-      }
+      // A pod no pool takes has no capacity to fit: placement/pool-fit reports it.
+      if (pools.length === 0) continue;
       if (pools.length === 1) onlyOn.set(pools[0] as NodePool, [...(onlyOn.get(pools[0] as NodePool) ?? []), w]);
       for (const r of COMPUTE) {
         const largest = pools.reduce((n, p) => (nodeAllocatable(p)[r] > n ? nodeAllocatable(p)[r] : n), 0n);

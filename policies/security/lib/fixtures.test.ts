@@ -13,7 +13,7 @@ import { SECURITY_POLICIES } from "../index.js";
 const AREA = join(import.meta.dirname, "..");
 const CHANGES = /^# Changes (good-[a-z0-9-]+\.yaml): \S/;
 /** Policies judging more than one pod: they need the Namespace and RBAC objects a single-workload fixture leaves out. */
-const TREE_POLICIES = new Set(["namespace-pod-security", "service-account-token"]);
+const TREE_POLICIES = new Set(["namespace-pod-security", "platform-pod-security", "service-account-token"]);
 
 /** Field paths where two parsed values differ; a key or item present on one side only is one difference. */
 function differences(a: unknown, b: unknown, path = ""): string[] {
