@@ -9,6 +9,7 @@ import { AVAILABILITY_POLICIES } from "./availability/index.js";
 import { AUTOSCALING_POLICIES } from "./autoscaling/index.js";
 import { RBAC_POLICIES } from "./rbac/index.js";
 import { ARGOCD_POLICIES } from "./argocd/index.js";
+import { REFERENCES_POLICIES } from "./references/index.js";
 
 /** Every policy, by area. A meta-test checks that each policy folder is listed here. */
 export const POLICIES: readonly Policy[] = [
@@ -22,6 +23,7 @@ export const POLICIES: readonly Policy[] = [
   ...AUTOSCALING_POLICIES,
   ...RBAC_POLICIES,
   ...ARGOCD_POLICIES,
+  ...REFERENCES_POLICIES,
 ];
 
-export const AREAS = ["quotas", "network", "security", "alerts", "secrets", "images", "availability", "autoscaling", "rbac", "argocd"] as const;
+export const AREAS = ["quotas", "network", "security", "alerts", "secrets", "images", "availability", "autoscaling", "rbac", "argocd", "references"] as const;
