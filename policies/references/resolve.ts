@@ -143,7 +143,8 @@ export function shimTls(ingress: KubeObject): { secretName: string; index: numbe
   return tls.flatMap((t, index) => ((t.hosts ?? []).length > 0 && typeof t.secretName === "string" ? [{ secretName: t.secretName, index }] : []));
 }
 
-function hasShimAnnotation(ingress: KubeObject): boolean {
+/** Whether ingress-shim acts on the Ingress: it names an issuer or a cluster issuer. */
+export function hasShimAnnotation(ingress: KubeObject): boolean {
   const annotations = ingress.metadata.annotations ?? {};
   return annotations[ISSUER_ANNOTATION] !== undefined || annotations[CLUSTER_ISSUER_ANNOTATION] !== undefined;
 }
@@ -354,9 +355,13 @@ export function nearestMiss(cluster: ClusterTree, namespace: string, selector: L
   const misses = pods.map((pod) => ({ pod, unmet: unmetRequirements(selector, pod.labels) }));
   const fewest = Math.min(...misses.map((m) => m.unmet.length));
   const nearest = misses.filter((m) => m.unmet.length === fewest);
-  const origin = originsOf(nearest.map((m) => m.pod))[0];
-  const first = nearest.find((m) => m.pod.origin === origin) as { pod: KnownPod; unmet: string[] };
-  return `each label is carried by some pod, never all together; the nearest, the pods of ${origin}, ${first.unmet.join(" and ")}`;
+  const closest = originsOf(nearest.map((m) => m.pod))
+    .slice(0, 3)
+    .map((origin) => {
+      const first = nearest.find((m) => m.pod.origin === origin) as { pod: KnownPod; unmet: string[] };
+      return `the pods of ${origin} ${first.unmet.join(" and ")}`;
+    });
+  return `each label is carried by some pod, never all together; nearest, ${closest.join("; ")}`;
 }
 
 /** What one pod's labels lack for a selector, as "carry a=b, not c" / "do not carry a". */

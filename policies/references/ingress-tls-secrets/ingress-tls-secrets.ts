@@ -3,7 +3,7 @@ import { namespaceOf, renderedFrom } from "../../availability/workloads.js";
 import { resourceName } from "../../lib/objects.js";
 import type { ClusterTree, Finding, Policy } from "../../lib/types.js";
 import { fixAt, listOr } from "../fixes.js";
-import { CLUSTER_ISSUER_ANNOTATION, creatorsOf, ingressIssuer, issuerOf, namesIn, shimTls } from "../resolve.js";
+import { CLUSTER_ISSUER_ANNOTATION, ISSUER_ANNOTATION, creatorsOf, hasShimAnnotation, ingressIssuer, issuerOf, namesIn, shimTls } from "../resolve.js";
 
 /**
  * An Ingress serves the certificate in each TLS entry's Secret; without it the
@@ -41,14 +41,18 @@ export const ingressTlsSecrets: Policy = {
       (object.spec?.tls ?? []).forEach((tls, i) => {
         if (tls.secretName === undefined) return;
         if (creatorsOf(cluster, "Secret", namespace, tls.secretName).length > 0) return;
+        const why = !hasShimAnnotation(document.object)
+          ? `the Ingress has no ${CLUSTER_ISSUER_ANNOTATION} or ${ISSUER_ANNOTATION} annotation, so cert-manager does not sign it; `
+          : (tls.hosts ?? []).length === 0
+            ? "cert-manager skips a TLS entry without hosts; "
+            : "";
         findings.push({
           document,
           summary: "Ingress TLS secret is created by nothing",
           path: `spec.tls[${i}].secretName`,
           problem:
             `is ${JSON.stringify(tls.secretName)}, but nothing creates that Secret in namespace ${namespace} ` +
-            `(${issuer === undefined && shim.length === 0 ? "the Ingress has no cert-manager.io/cluster-issuer or cert-manager.io/issuer annotation, so cert-manager does not sign it, and " : ""}` +
-            `the Secrets created there are ${listOr(namesIn(cluster, "Secret", namespace), "none")}): the controller serves its self-signed fallback certificate`,
+            `(${why}Secrets created there: ${listOr(namesIn(cluster, "Secret", namespace), "none")}): the controller serves its self-signed fallback certificate`,
           fix: fixAt(document, `let cert-manager sign it (the \`${CLUSTER_ISSUER_ANNOTATION}\` annotation and \`hosts\` on the entry), or name a Secret an ExternalSecret or Certificate creates`, "`ingresses`"),
         });
       });

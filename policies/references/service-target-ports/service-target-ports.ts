@@ -45,15 +45,16 @@ export const serviceTargetPorts: Policy = {
         const lacking = groups.filter((pods) => !resolves((pods[0] as KnownPod).ports, target, protocol));
         if (lacking.length === 0) return;
         const first = lacking[0]?.[0] as KnownPod;
-        const which = lacking.length === groups.length ? "no pod it selects" : `the pods of ${lacking.map((g) => g[0]?.origin).join(", ")}, which it selects,`;
+        const all = lacking.length === groups.length;
+        const which = all ? "no pod it selects declares" : `the pods of ${lacking.map((g) => g[0]?.origin).join(", ")}, which it selects, do not declare`;
         const how = typeof target === "string" ? `a port named ${JSON.stringify(target)}` : `port ${target}`;
         findings.push({
           document,
           summary: "Service port targets no container port",
           path: `spec.ports[${i}]${explicit ? ".targetPort" : ".port"}`,
           problem:
-            `is ${JSON.stringify(target)}${explicit ? "" : " (no targetPort, so the port itself is the target)"}, but ${which} declare${lacking.length === groups.length ? "s" : ""} ${how}/${protocol} ` +
-            `(${first.origin} declares ${portList(first.ports)}): connections to port ${port.name ?? port.port} ${lacking.length === groups.length ? "are refused" : "never reach those pods"}`,
+            `is ${JSON.stringify(target)}${explicit ? "" : " (no targetPort, so the port itself is the target)"}, but ${which} ${how}/${protocol} ` +
+            `(${first.origin} declares ${portList(first.ports)}): connections to port ${port.name ?? port.port} ${all ? "are refused" : "never reach those pods"}`,
           fix: fixAt(document, `target one of the container ports the pods declare, by its name`, `\`service.ports\` and the \`ports\` of component ${componentOf(document.object)}`),
         });
       });
