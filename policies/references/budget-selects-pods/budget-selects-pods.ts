@@ -23,7 +23,9 @@ export const budgetSelectsPods: Policy = {
           document,
           summary: "PodDisruptionBudget selects no pods",
           path: "spec.selector",
-          problem: `is ${describeSelector(selector)}, which no pod in namespace ${namespace} matches (${nearestMiss(cluster, namespace, selector)}): the budget protects nothing, so a drain may evict every pod of the workload it was meant for at once`,
+          problem:
+            `${selector === undefined ? "is not set, and a policy/v1 budget without a selector selects no pods" : `is ${describeSelector(selector)}, which no pod in namespace ${namespace} matches (${nearestMiss(cluster, namespace, selector)})`}` +
+            `: the budget protects nothing, so a drain may evict every pod of the workload it was meant for at once`,
           fix: fixAt(document, "select the labels of the workload's pod template", `the component ${componentOf(document.object)} (its budget is derived from its labels and \`replicas\`)`),
         },
       ];

@@ -1,6 +1,7 @@
 import { type WorkloadRef, namespaceOf, sameRef } from "../../availability/workloads.js";
 import { componentOf, resourceName } from "../../lib/objects.js";
 import type { ClusterTree, Finding, Policy, RenderedDocument } from "../../lib/types.js";
+import { byCodeUnit } from "../../../generators/order.js";
 import { fixAt, listOr } from "../fixes.js";
 import { installedOutsideTree } from "../resolve.js";
 
@@ -61,8 +62,8 @@ export const scaleTargets: Policy = {
             summary: "autoscaler targets a workload that does not exist",
             path: `${scaler.path}.${field}`,
             problem:
-              `names ${ref.apiVersion ?? "(no apiVersion)"} ${ref.kind}/${ref.name}, which is not in namespace ${namespace}` +
-              `${sameName.length > 0 ? ` (there is ${sameName.join(", ")})` : ` (its workloads are ${listOr(workloads.map((d) => resourceName(d.object)), "none")})`}: ${scaler.without}`,
+              `is ${JSON.stringify((ref as Record<string, unknown>)[field] ?? null)}, but namespace ${namespace} has no ${ref.apiVersion ?? "(no apiVersion)"} ${ref.kind}/${ref.name}` +
+              `${sameName.length > 0 ? ` (there is ${sameName.join(", ")})` : ` (its workloads: ${listOr(workloads.map((d) => resourceName(d.object)).sort(byCodeUnit), "none")})`}: ${scaler.without}`,
             fix: fixAt(document, "name the workload it scales, or remove the autoscaler with its workload", place),
           },
         ];
@@ -73,7 +74,7 @@ export const scaleTargets: Policy = {
           document,
           summary: "autoscaler targets a workload it cannot scale",
           path: `${scaler.path}.kind`,
-          problem: `is ${target.object.kind}, which has no scale subresource: ${scaler.without}`,
+          problem: `is ${JSON.stringify(target.object.kind)}, which ${scaler.kinds === SCALABLE ? "has no scale subresource" : "the VPA does not know"}: ${scaler.without}`,
           fix: fixAt(document, `target a ${listOr(scaler.kinds, "")}, or remove the autoscaler`, place),
         },
       ];
