@@ -182,11 +182,12 @@ export function unresolvedFinding(cluster: ClusterTree, unresolved: Unresolved, 
       fix: fixAt(document, wording.objectFix, place),
     };
   }
+  const from = creators.map((c) => c.by).filter((by) => by !== `${wording.noun}/${reference.name}`);
   return {
     document,
     summary: `pod reads a key its ${wording.noun} does not hold`,
     path: reference.key.path,
-    problem: `is ${JSON.stringify(reference.key.name)} (${reference.use}), but ${wording.noun}/${reference.name} (from ${creators.map((c) => c.by).join(", ")}) holds only ${listOr(keys, "no keys")}: ${consequence(reference)}`,
+    problem: `is ${JSON.stringify(reference.key.name)} (${reference.use}), but ${wording.noun}/${reference.name}${from.length > 0 ? ` (from ${from.join(", ")})` : ""} holds only ${listOr(keys, "no keys")}: ${consequence(reference)}`,
     fix: fixAt(document, wording.keyFix ?? wording.objectFix, place),
   };
 }

@@ -312,7 +312,9 @@ export function creatorsOf(cluster: ClusterTree, kind: NamedKind, namespace: str
 /** The names of that kind the namespace holds, for a fix's "have: ..." list. */
 export function namesIn(cluster: ClusterTree, kind: NamedKind, namespace: string): string[] {
   const prefix = key(kind, namespace, "");
-  return [...model(cluster).named.keys()].filter((k) => k.startsWith(prefix)).map((k) => k.slice(prefix.length)).sort(byCodeUnit);
+  const implicit = kind === "ConfigMap" ? [ROOT_CA_CONFIG_MAP] : kind === "ServiceAccount" ? [DEFAULT_SERVICE_ACCOUNT] : [];
+  const named = [...model(cluster).named.keys()].filter((k) => k.startsWith(prefix)).map((k) => k.slice(prefix.length));
+  return [...new Set([...named, ...implicit])].sort(byCodeUnit);
 }
 
 /** Whether some creator holds the key (or its keys are not known); the creators' keys, for the message. */
