@@ -36,19 +36,26 @@ export const probePorts: Policy = {
     for (const template of podTemplates(cluster)) {
       const { document } = template;
       for (const { container, path, init } of containersOf(template)) {
-        const ports = (container.ports ?? []).filter((p) => (p.protocol ?? "TCP") === "TCP");
+        const declared = container.ports ?? [];
+        const ports = declared.filter((p) => (p.protocol ?? "TCP") === "TCP");
         for (const field of PROBES) {
           const probe = probePort(container, field);
           if (probe === undefined) continue;
           const { port } = probe;
-          if (ports.some((p) => (typeof port === "string" ? p.name === port : p.containerPort === port))) continue;
+          const names = (p: { name?: string; containerPort: number }): boolean => (typeof port === "string" ? p.name === port : p.containerPort === port);
+          if (ports.some(names)) continue;
+          const cause = declared.some(names)
+            ? "that port is not TCP, and the probe connects over TCP, so it always fails"
+            : typeof port === "string"
+              ? "the kubelet cannot resolve the name, so the probe always fails"
+              : "the probe checks a port the container does not serve, so it fails unless the process listens there undeclared";
           findings.push({
             document,
             summary: "probe targets a port its container does not declare",
             path: `${path}.${probe.at}`,
             problem:
-              `is ${JSON.stringify(port)}, but container ${container.name} declares ${listOr(ports.map((p) => `${p.name ?? "(unnamed)"} ${p.containerPort}`), "no TCP ports")}: ` +
-              `${typeof port === "string" ? "the kubelet cannot resolve the name, so the probe always fails" : "the probe checks a port the container does not serve, so it fails unless the process listens there undeclared"}; ${EFFECT[field]}`,
+              `is ${JSON.stringify(port)}, but the TCP ports container ${container.name} declares are ${listOr(ports.map((p) => `${p.name ?? "(unnamed)"} ${p.containerPort}`), "none")}: ` +
+              `${cause}; ${EFFECT[field]}`,
             fix: fixAt(document, "probe a port the container declares, by its name", `${componentField(document, "probes", { name: container.name, init })} and its \`ports\``),
           });
         }
