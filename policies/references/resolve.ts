@@ -323,9 +323,11 @@ export function holdsKey(creators: readonly Creator[], wanted: string): { holds:
   return { holds: false, keys: [...new Set(creators.flatMap((c) => [...(c.keys ?? [])]))].sort(byCodeUnit) };
 }
 
-/** Objects of a kind (API group prefix optional) in a namespace. */
+/** Objects of a kind (of one API group, when given) in a namespace, by name. */
 export function objectsIn(cluster: ClusterTree, kind: string, namespace: string, group?: string): RenderedDocument[] {
-  return cluster.documents.filter((d) => d.object.kind === kind && namespaceOf(d.object) === namespace && (group === undefined || groupOf(d.object.apiVersion) === group));
+  return cluster.documents
+    .filter((d) => d.object.kind === kind && namespaceOf(d.object) === namespace && (group === undefined || groupOf(d.object.apiVersion) === group))
+    .sort((a, b) => byCodeUnit(a.object.metadata.name, b.object.metadata.name));
 }
 
 /** The API group of an apiVersion (`""` for the core group). */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { runPolicy } from "../../lib/run.js";
-import { checkFixture, committedCluster, describeFixtures, injected, loadFixture } from "../../lib/testing.js";
+import { checkFixture, committedCluster, describeFixtures, injected, loadFixture, withAdded } from "../../lib/testing.js";
 import type { KubeObject } from "../../lib/types.js";
 import { serviceMonitorTargets } from "./service-monitor-targets.js";
 
@@ -26,6 +26,26 @@ describe("when a ServiceMonitor selects no Service", () => {
     const found = await checkFixture(serviceMonitorTargets, fixture("bad-01.yaml"));
     expect(found.map((d) => d.path)).toEqual(["spec.selector"]);
     expect(found[0]?.problem).toContain("Service/pynomaly-detection-headless {app.kubernetes.io/name=pynomaly-detection");
+  });
+});
+
+describe("when a ServiceMonitor looks where objects outside the tree are installed", () => {
+  const argocdMonitor = (namespace: string): ReturnType<typeof withAdded> =>
+    withAdded("prod", "platform/monitoring/servicemonitor-argocd-metrics.yaml", [
+      {
+        apiVersion: "monitoring.coreos.com/v1",
+        kind: "ServiceMonitor",
+        metadata: { name: "argocd-metrics", namespace: "monitoring", labels: { release: "kube-prometheus-stack" } },
+        spec: { namespaceSelector: { matchNames: [namespace] }, selector: { matchLabels: { "app.kubernetes.io/name": "argocd-metrics" } }, endpoints: [{ port: "metrics" }] },
+      } as KubeObject,
+    ]);
+
+  it("should not judge it in argocd, which the root Application fills from Argo CD's own manifests", async () => {
+    expect(await runPolicy(serviceMonitorTargets, argocdMonitor("argocd"))).toEqual([]);
+  });
+
+  it("should judge the same monitor in an app namespace, which the tree alone fills", async () => {
+    expect((await runPolicy(serviceMonitorTargets, argocdMonitor("kades"))).map((d) => d.path)).toEqual(["spec.selector"]);
   });
 });
 
