@@ -44,12 +44,14 @@ interface ServicePort {
   readonly targetPort?: number | string;
 }
 
-interface Endpoint {
+/** A ServiceMonitor endpoint: the Service port it scrapes by name, or (deprecated) the pod port. */
+export interface Endpoint {
   readonly port?: string;
   readonly targetPort?: number | string;
 }
 
-interface MonitorSpec {
+/** The part of a ServiceMonitor's spec that says what it scrapes. */
+export interface MonitorSpec {
   readonly selector?: LabelSelector;
   readonly namespaceSelector?: { readonly any?: boolean; readonly matchNames?: readonly string[] };
   readonly endpoints?: readonly Endpoint[];

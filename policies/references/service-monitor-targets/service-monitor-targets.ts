@@ -1,20 +1,10 @@
 import type { IService } from "kubernetes-models/v1/Service";
-import { type LabelSelector, describeLabels, describeSelector, namespaceOf, selects } from "../../availability/workloads.js";
+import { type MonitorSpec, monitorSelects } from "../../alerts/service-monitor-coverage/service-monitor-coverage.js";
+import { type LabelSelector, describeLabels, describeSelector, namespaceOf } from "../../availability/workloads.js";
 import { componentOf, resourceName } from "../../lib/objects.js";
 import type { ClusterTree, Finding, Policy, RenderedDocument } from "../../lib/types.js";
 import { fixAt, listOr } from "../fixes.js";
 import { installedOutsideTree, namespacesOf, selectedPods } from "../resolve.js";
-
-interface Endpoint {
-  readonly port?: string;
-  readonly targetPort?: number | string;
-}
-
-interface MonitorSpec {
-  readonly selector?: LabelSelector;
-  readonly namespaceSelector?: { readonly any?: boolean; readonly matchNames?: readonly string[] };
-  readonly endpoints?: readonly Endpoint[];
-}
 
 /** The namespaces a ServiceMonitor looks in: every one (`any`), the listed ones, else its own. */
 function monitoredNamespaces(cluster: ClusterTree, monitor: RenderedDocument, spec: MonitorSpec): string[] {
@@ -50,13 +40,13 @@ export const serviceMonitorTargets: Policy = {
       // Services a chart installs (kube-prometheus-stack's own, say) are not known: such a monitor is not judged.
       if (namespaces.some((n) => installedOutsideTree(cluster, n).length > 0)) continue;
       const place = `the \`metrics: true\` ports of component ${componentOf(monitor.object)}`;
-      const selected = services.filter((s) => namespaces.includes(namespaceOf(s.object)) && selects(spec.selector ?? {}, s.object.metadata.labels ?? {}));
+      const selected = services.filter((s) => monitorSelects(monitor, s));
       if (selected.length === 0) {
         findings.push({
           document: monitor,
           summary: "ServiceMonitor selects no Service",
           path: "spec.selector",
-          problem: `is ${describeSelector(spec.selector ?? {})}, which no Service in ${namespaces.length === 1 ? `namespace ${namespaces[0]}` : `namespaces ${listOr(namespaces, "none")}`} carries (there: ${listOr(services.filter((s) => namespaces.includes(namespaceOf(s.object))).map((s) => `${resourceName(s.object)} ${describeLabels(s.object.metadata.labels ?? {})}`), "no Services")}): Prometheus scrapes nothing for it and its alerts see no data`,
+          problem: `is ${describeSelector((spec.selector ?? {}) as LabelSelector)}, which no Service in ${namespaces.length === 1 ? `namespace ${namespaces[0]}` : `namespaces ${listOr(namespaces, "none")}`} carries (there: ${listOr(services.filter((s) => namespaces.includes(namespaceOf(s.object))).map((s) => `${resourceName(s.object)} ${describeLabels(s.object.metadata.labels ?? {})}`), "no Services")}): Prometheus scrapes nothing for it and its alerts see no data`,
           fix: fixAt(monitor, "select the labels of the Service that exposes the metrics port", place),
         });
         continue;
