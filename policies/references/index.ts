@@ -7,6 +7,7 @@ import { podClaimReferences } from "./pod-claim-references/pod-claim-references.
 import { podConfigReferences } from "./pod-config-references/pod-config-references.js";
 import { podSecretReferences } from "./pod-secret-references/pod-secret-references.js";
 import { probePorts } from "./probe-ports/probe-ports.js";
+import { roleBindingReferences } from "./role-binding-references/role-binding-references.js";
 import { scaleTargets } from "./scale-targets/scale-targets.js";
 import { serviceAccountReferences } from "./service-account-references/service-account-references.js";
 import { serviceMonitorTargets } from "./service-monitor-targets/service-monitor-targets.js";
@@ -39,4 +40,6 @@ export const REFERENCES_POLICIES: readonly Policy[] = [
   volumeMounts,
   serviceAccountReferences,
   probePorts,
+  // What a binding grants, and to whom
+  roleBindingReferences,
 ];

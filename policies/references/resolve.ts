@@ -87,7 +87,7 @@ function model(cluster: ClusterTree): Model {
 const key = (kind: string, namespace: string, name: string): string => `${kind}/${namespace}/${name}`;
 
 /** Containers whose ports a Service reaches: the regular ones and init containers that run as sidecars. */
-export function servingContainers(spec: IPodSpec): IContainer[] {
+function servingContainers(spec: IPodSpec): IContainer[] {
   return [...(spec.containers ?? []), ...(spec.initContainers ?? []).filter((c) => c.restartPolicy === "Always")];
 }
 
@@ -323,17 +323,11 @@ export function holdsKey(creators: readonly Creator[], wanted: string): { holds:
   return { holds: false, keys: [...new Set(creators.flatMap((c) => [...(c.keys ?? [])]))].sort(byCodeUnit) };
 }
 
-/** Objects of a kind (of one API group, when given) in a namespace, by name. */
-export function objectsIn(cluster: ClusterTree, kind: string, namespace: string, group?: string): RenderedDocument[] {
+/** Objects of a kind and apiVersion in a namespace, by name. */
+export function objectsIn(cluster: ClusterTree, apiVersion: string, kind: string, namespace: string): RenderedDocument[] {
   return cluster.documents
-    .filter((d) => d.object.kind === kind && namespaceOf(d.object) === namespace && (group === undefined || groupOf(d.object.apiVersion) === group))
+    .filter((d) => d.object.apiVersion === apiVersion && d.object.kind === kind && namespaceOf(d.object) === namespace)
     .sort((a, b) => byCodeUnit(a.object.metadata.name, b.object.metadata.name));
-}
-
-/** The API group of an apiVersion (`""` for the core group). */
-export function groupOf(apiVersion: string): string {
-  const slash = apiVersion.indexOf("/");
-  return slash === -1 ? "" : apiVersion.slice(0, slash);
 }
 
 /**

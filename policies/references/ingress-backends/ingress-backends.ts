@@ -36,7 +36,7 @@ export const ingressBackends: Policy = {
       if (!Ingress.is(object)) continue;
       const namespace = namespaceOf(document.object);
       if (installedOutsideTree(cluster, namespace).length > 0) continue;
-      const services = objectsIn(cluster, "Service", namespace, "");
+      const services = objectsIn(cluster, "v1", "Service", namespace);
       const spec = `\`ingresses\` (its \`component\` and \`port\`)`;
       for (const { backend, path } of backends(object)) {
         const ref = backend.service;

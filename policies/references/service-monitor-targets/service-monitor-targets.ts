@@ -42,11 +42,13 @@ export const serviceMonitorTargets: Policy = {
       const place = `the \`metrics: true\` ports of component ${componentOf(monitor.object)}`;
       const selected = services.filter((s) => monitorSelects(monitor, s));
       if (selected.length === 0) {
+        const where = namespaces.length === 1 ? `namespace ${namespaces[0]}` : `namespaces ${listOr(namespaces, "none")}`;
+        const there = services.filter((s) => namespaces.includes(namespaceOf(s.object))).map((s) => `${resourceName(s.object)} ${describeLabels(s.object.metadata.labels ?? {})}`);
         findings.push({
           document: monitor,
           summary: "ServiceMonitor selects no Service",
           path: "spec.selector",
-          problem: `is ${describeSelector((spec.selector ?? {}) as LabelSelector)}, which no Service in ${namespaces.length === 1 ? `namespace ${namespaces[0]}` : `namespaces ${listOr(namespaces, "none")}`} carries (there: ${listOr(services.filter((s) => namespaces.includes(namespaceOf(s.object))).map((s) => `${resourceName(s.object)} ${describeLabels(s.object.metadata.labels ?? {})}`), "no Services")}): Prometheus scrapes nothing for it and its alerts see no data`,
+          problem: `is ${describeSelector((spec.selector ?? {}) as LabelSelector)}, which no Service in ${where} carries (there: ${listOr(there, "no Services")}): Prometheus scrapes nothing for it and its alerts see no data`,
           fix: fixAt(monitor, "select the labels of the Service that exposes the metrics port", place),
         });
         continue;

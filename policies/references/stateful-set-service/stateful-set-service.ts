@@ -24,7 +24,7 @@ export const statefulSetService: Policy = {
       const name = object.spec.serviceName;
       const namespace = namespaceOf(document.object);
       if (installedOutsideTree(cluster, namespace).length > 0) return [];
-      const services = objectsIn(cluster, "Service", namespace, "");
+      const services = objectsIn(cluster, "v1", "Service", namespace);
       const found = services.find((s) => s.object.metadata.name === name);
       const place = `component ${componentOf(document.object)} (StatefulSets get a headless Service \`<name>-headless\`)`;
       const problem = ((): string | undefined => {
