@@ -10,6 +10,7 @@ import { AUTOSCALING_POLICIES } from "./autoscaling/index.js";
 import { RBAC_POLICIES } from "./rbac/index.js";
 import { ARGOCD_POLICIES } from "./argocd/index.js";
 import { PLACEMENT_POLICIES } from "./placement/index.js";
+import { REFERENCES_POLICIES } from "./references/index.js";
 
 /** Every policy, by area. A meta-test checks that each policy folder is listed here. */
 export const POLICIES: readonly Policy[] = [
@@ -24,6 +25,7 @@ export const POLICIES: readonly Policy[] = [
   ...RBAC_POLICIES,
   ...ARGOCD_POLICIES,
   ...PLACEMENT_POLICIES,
+  ...REFERENCES_POLICIES,
 ];
 
-export const AREAS = ["quotas", "network", "security", "alerts", "secrets", "images", "availability", "autoscaling", "rbac", "argocd", "placement"] as const;
+export const AREAS = ["quotas", "network", "security", "alerts", "secrets", "images", "availability", "autoscaling", "rbac", "argocd", "placement", "references"] as const;

@@ -56,7 +56,7 @@ export interface Finding {
 export interface Policy {
   /** kebab-case; equal to the folder and file name. */
   readonly id: string;
-  /** The folder above: quotas, network, security, alerts, secrets, images, availability, autoscaling, rbac, argocd. */
+  /** The folder above: quotas, network, security, alerts, secrets, images, availability, autoscaling, rbac, argocd, references. */
   readonly area: string;
   readonly severity: Severity;
   /** One line: what the policy requires. */

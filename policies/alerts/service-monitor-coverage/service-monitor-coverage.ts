@@ -44,12 +44,14 @@ interface ServicePort {
   readonly targetPort?: number | string;
 }
 
-interface Endpoint {
+/** A ServiceMonitor endpoint: the Service port it scrapes by name, or (deprecated) the pod port. */
+export interface Endpoint {
   readonly port?: string;
   readonly targetPort?: number | string;
 }
 
-interface MonitorSpec {
+/** The part of a ServiceMonitor's spec that says what it scrapes. */
+export interface MonitorSpec {
   readonly selector?: LabelSelector;
   readonly namespaceSelector?: { readonly any?: boolean; readonly matchNames?: readonly string[] };
   readonly endpoints?: readonly Endpoint[];
@@ -142,20 +144,7 @@ export const serviceMonitorCoverage: Policy = {
           fix: `label it \`${key}: ${value}\` (the generator does, from generators/fleet/platform.ts); run \`npm run generate\``,
         });
       }
-      // Platform ServiceMonitors may scrape Services their Helm charts create outside the tree.
-      if (appOf(cluster, monitor) === undefined) continue;
-      const selected = services.filter((s) => monitorSelects(monitor, s));
-      (specOf<MonitorSpec>(monitor).endpoints ?? []).forEach((endpoint, i) => {
-        const ports = selected.flatMap((s) => specOf<ServiceSpec>(s).ports ?? []);
-        if (ports.some((p) => endpointScrapes([endpoint], p))) return;
-        findings.push({
-          document: monitor,
-          summary: "ServiceMonitor endpoint scrapes nothing",
-          path: `spec.endpoints[${i}].${endpoint.port !== undefined ? "port" : "targetPort"}`,
-          problem: `is ${JSON.stringify(endpoint.port ?? endpoint.targetPort ?? null)}, but ${selected.length === 0 ? "the ServiceMonitor selects no Service" : `no Service it selects (${selected.map((s) => s.object.metadata.name).join(", ")}) has that port`}`,
-          fix: `name a port of the scraped Service, and check the selector; the ServiceMonitor comes from ${sourceOf(monitor)} (ports with \`metrics: true\`)`,
-        });
-      });
+      // That each endpoint names a port of a Service the monitor selects is references/service-monitor-targets.
     }
 
     const reported = new Set<string>();
