@@ -1,7 +1,8 @@
-// `npm run e2e -- [--cluster NAME ...] [DIR ...] [--keep] [--format json] [--timeout SECONDS]`:
+// `npm run e2e -- [--cluster NAME ...] [DIR ...] [--drills] [--keep] [--format json] [--timeout SECONDS]`:
 // runs each cluster (the committed clusters/<name>, or a rendered copy given
 // as DIR) on a real control plane with a real Argo CD and waits until every
-// Application is Synced and Healthy. Exit 0 when all are, 1 when any is not,
+// Application is Synced and Healthy; with --drills, then runs the fault drills
+// (test/e2e/drills/) on it. Exit 0 when all are healthy (and pass), 1 when not,
 // 2 on bad arguments or input.
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -11,7 +12,7 @@ import { runCluster, type ClusterReport } from "./harness/run.js";
 import { loadTarget, TargetError, type Target } from "./harness/target.js";
 import { REPO_ROOT } from "../schema/cache.js";
 
-const USAGE = "usage: npm run e2e -- [--cluster NAME ...] [DIR ...] [--keep] [--format text|json] [--timeout SECONDS]";
+const USAGE = "usage: npm run e2e -- [--cluster NAME ...] [DIR ...] [--drills] [--keep] [--format text|json] [--timeout SECONDS]";
 
 async function main(argv: string[]): Promise<number> {
   let parsed;
@@ -22,6 +23,7 @@ async function main(argv: string[]): Promise<number> {
       options: {
         cluster: { type: "string", multiple: true, default: [] },
         keep: { type: "boolean", default: false },
+        drills: { type: "boolean", default: false },
         format: { type: "string", default: "text" },
         timeout: { type: "string", default: "300" },
       },
@@ -61,7 +63,7 @@ async function main(argv: string[]): Promise<number> {
   };
   const reports: ClusterReport[] = [];
   for (const target of targets) {
-    const report = await runCluster(target, { keep: values.keep, timeoutMs: timeout * 1000, log });
+    const report = await runCluster(target, { keep: values.keep, drills: values.drills, timeoutMs: timeout * 1000, log });
     reports.push(report);
   }
   process.stdout.write(json ? formatJson(reports) : formatText(reports));
