@@ -19,7 +19,7 @@ export const DRAIN_BOUND_S = 120;
 const RESCHEDULE_BOUND_MS = 120_000;
 
 /** Scheduler reasons that tie a pod to the node it came from, not to a lack of room. */
-const TIED_TO_NODE = /volume node affinity conflict|didn't match pod topology spread constraints/;
+const TIED_TO_NODE = /volume node affinity conflict|didn't match PersistentVolume's node affinity|didn't match pod topology spread constraints/;
 
 export function nodeLoads(s: Snapshot): { node: string; pool: string; pods: number; members: number }[] {
   const quorums = new Set(s.workloads.filter((w) => w.kind === "StatefulSet" && w.replicas >= 2).map((w) => w.key));

@@ -12,7 +12,7 @@ import { applicationState } from "../harness/wait.js";
 import { since, sleep, waitHealthy, type DrillContext, type DrillResult } from "./drill.js";
 
 const EDIT_BOUND_MS = 180_000;
-const HAND_EDIT_KEY = "e2e-hand-edit";
+const HAND_EDIT = "edited by hand";
 
 interface ConfigMapLike {
   metadata: { name: string; namespace: string; uid?: string };
@@ -51,19 +51,22 @@ export async function gitTruthDrill(ctx: DrillContext): Promise<DrillResult> {
   const configMaps = (await kubectl.list<ConfigMapLike & { metadata: { labels?: Record<string, string> } }>("configmaps")).filter(
     (c) => c.metadata.labels?.["app.kubernetes.io/managed-by"] === "iot-fleet-generators",
   );
-  const [edited, deleted] = [...configMaps].sort((a, b) => (`${a.metadata.namespace}/${a.metadata.name}` < `${b.metadata.namespace}/${b.metadata.name}` ? -1 : 1));
+  const [edited, deleted] = [...configMaps].filter((c) => Object.keys(c.data ?? {}).length > 0).sort((a, b) => (`${a.metadata.namespace}/${a.metadata.name}` < `${b.metadata.namespace}/${b.metadata.name}` ? -1 : 1));
 
-  // A hand edit: one key added by someone with kubectl. Self-heal puts Git's data back.
-  if (edited) {
+  // A hand edit: a value Git sets, changed with kubectl. Self-heal puts Git's value back
+  // (a key Git does not set would be no difference at all to Argo CD).
+  const editedKey = Object.keys(edited?.data ?? {}).sort()[0];
+  if (edited && editedKey !== undefined) {
     const key = `ConfigMap/${edited.metadata.namespace}/${edited.metadata.name}`;
+    const original = edited.data?.[editedKey];
     const t = Date.now();
-    await kubectl.run(["patch", "configmap", edited.metadata.name, "-n", edited.metadata.namespace, "--type=merge", "-p", JSON.stringify({ data: { [HAND_EDIT_KEY]: "by hand" } })]);
+    await kubectl.run(["patch", "configmap", edited.metadata.name, "-n", edited.metadata.namespace, "--type=merge", "-p", JSON.stringify({ data: { [editedKey]: HAND_EDIT } })]);
     const reverted = await waitFor(EDIT_BOUND_MS, async () => {
       const now = await kubectl.getJson<ConfigMapLike>(["configmap", edited.metadata.name, "-n", edited.metadata.namespace]);
-      return now.data?.[HAND_EDIT_KEY] === undefined;
+      return now.data?.[editedKey] === original;
     });
-    if (reverted) saw.push(`${key}: hand edit reverted by self-heal in ${since(t)}s`);
-    else reason ??= `${key}: a hand edit (data.${HAND_EDIT_KEY}) was not reverted within ${EDIT_BOUND_MS / 1000}s: self-heal is off or the field is ignored`;
+    if (reverted) saw.push(`${key}: hand edit of data.${editedKey} reverted by self-heal in ${since(t)}s`);
+    else reason ??= `${key}: a hand edit of data.${editedKey} was not reverted within ${EDIT_BOUND_MS / 1000}s: self-heal is off or the field is ignored`;
   }
 
   // A deleted managed object comes back.

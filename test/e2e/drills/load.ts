@@ -5,7 +5,7 @@
  * and memory utilisation from them) and the custom metrics stand-in's
  * per-pod values. No HPA status is written.
  */
-import type { Kubectl } from "../harness/kubectl.js";
+import { KubectlError, type Kubectl } from "../harness/kubectl.js";
 import { METRIC_ANNOTATION_PREFIX } from "../standins/custom-metrics.js";
 
 /** kwok's usage-from-annotation configuration reads these. */
@@ -58,6 +58,11 @@ export async function setLoad(kubectl: Kubectl, hpas: readonly HpaView[], templa
     const pairs = on
       ? [`${USAGE_CPU}=${HIGH.cpu}`, `${USAGE_MEMORY}=${HIGH.memory}`, ...custom.map((a) => `${a}=${HIGH.custom}`)]
       : [`${USAGE_CPU}-`, `${USAGE_MEMORY}-`, ...custom.map((a) => `${a}-`)];
-    await kubectl.run(["annotate", "pods", "-n", h.namespace, "-l", selectorOf(labels), "--overwrite", ...pairs]);
+    try {
+      await kubectl.run(["annotate", "pods", "-n", h.namespace, "-l", selectorOf(labels), "--overwrite", ...pairs]);
+    } catch (error) {
+      // A pod deleted between the list and its patch (a rollout, a scale-down): the next call covers its successor.
+      if (!(error instanceof KubectlError && /NotFound/.test(error.stderr))) throw error;
+    }
   }
 }
