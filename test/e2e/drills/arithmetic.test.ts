@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { prod } from "../../../generators/fleet/clusters.js";
 import type { NodePool } from "../../../generators/fleet/types.js";
 import { allowedDisruptions, chooseNode, desiredHealthy, membersPerNode, poolForPod, quorumNeeded, scaled, surgePods, worstNodeLoss } from "./arithmetic.js";
 
@@ -82,17 +83,8 @@ describe("rollout surge", () => {
 });
 
 describe("the pool a pending pod needs", () => {
-  const standard: NodePool = { name: "standard", count: 3, maxCount: 8, cpu: "8", memory: "32Gi", arch: "amd64", selector: { "node.iot-fleet.io/pool": "standard" } };
-  const analytics: NodePool = {
-    name: "analytics",
-    count: 2,
-    maxCount: 4,
-    cpu: "16",
-    memory: "64Gi",
-    arch: "amd64",
-    selector: { "node.iot-fleet.io/pool": "analytics" },
-    taints: [{ key: "dedicated", value: "analytics", effect: "NoSchedule" }],
-  };
+  // prod's pools: a plain one and one tainted for analytics.
+  const [standard, analytics] = prod.nodePools as [NodePool, NodePool];
 
   it("should pick the pool whose labels the pod selects and whose taints it tolerates", () => {
     const pod = { nodeSelector: { "node.iot-fleet.io/pool": "analytics" }, tolerations: [{ key: "dedicated", operator: "Equal", value: "analytics", effect: "NoSchedule" }] };
