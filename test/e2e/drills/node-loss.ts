@@ -25,31 +25,36 @@ export async function nodeLossDrill(ctx: DrillContext): Promise<DrillResult> {
   const quorums = new MarginLog();
   let reason: string | undefined;
   const notApplicable: string[] = [];
+  const before = await observe(kubectl);
+  quorums.add(quorumMargins(before));
+  const loads = nodeLoads(before);
+  const lost: { node: string; pool: string }[] = [];
   for (const pool of profile.nodePools) {
-    const before = await observe(kubectl);
-    quorums.add(quorumMargins(before));
-    const choice = chooseNode(pool.name, nodeLoads(before));
+    const choice = chooseNode(pool.name, loads);
     if ("notApplicable" in choice) {
       notApplicable.push(choice.notApplicable.replace("a drain would", "its loss would"));
       saw.push(`no node deleted: ${choice.notApplicable}`);
-      continue;
-    }
-    const node = choice.node;
-    const lost = before.pods.filter((p) => p.node === node && /^(Deployment|StatefulSet)\//.test(p.owner));
-    const members = nodeLoads(before).find((n) => n.node === node)?.members ?? 0;
-    ctx.log(`node loss: deleting ${node} (${lost.length} pods, ${members} quorum members)`);
-    const lossStart = Date.now();
-    await kubectl.run(["delete", "node", node, "--wait=true"]);
-    const gone = await sampleUntil(ctx, GC_BOUND_MS, (s) => !s.pods.some((p) => p.node === node), (s) => quorums.add(quorumMargins(s)));
-    if (!gone.finished) {
-      reason ??= `the pods of deleted node ${node} were not removed by the pod GC within ${GC_BOUND_MS / 1000}s`;
-      saw.push(reason);
-    } else saw.push(`${node}: deleted with ${lost.length} pods (${members} quorum members); pod GC removed them after ${since(lossStart)}s`);
-    const replacement = await createNode(ctx, pool.name, nodeIndex(node));
-    const back = await sampleUntil(ctx, RECOVER_BOUND_MS, (s) => shortOf(s).length === 0, (s) => quorums.add(quorumMargins(s)));
-    if (!back.finished) reason ??= `after losing ${node}, still short: ${shortOf(back.last).join(", ")}${back.last.pods.find((p) => p.unschedulable) ? ` (${back.last.pods.find((p) => p.unschedulable)?.unschedulable})` : ""}`;
-    else saw.push(`${node}: every workload back at its count ${since(lossStart)}s after the loss (replacement ${replacement} joined after the GC)`);
+    } else lost.push({ node: choice.node, pool: pool.name });
   }
+  // A node of each pool at once: the harshest single fault per pool, and one pod GC quarantine to wait for.
+  for (const { node } of lost) {
+    const pods = before.pods.filter((p) => p.node === node && /^(Deployment|StatefulSet)\//.test(p.owner)).length;
+    const members = loads.find((n) => n.node === node)?.members ?? 0;
+    ctx.log(`node loss: deleting ${node} (${pods} pods, ${members} quorum members)`);
+    saw.push(`${node}: deleted with ${pods} pods (${members} quorum members)`);
+  }
+  const lossStart = Date.now();
+  if (lost.length > 0) await kubectl.run(["delete", "node", ...lost.map((l) => l.node), "--wait=true"]);
+  const names = new Set(lost.map((l) => l.node));
+  const gone = await sampleUntil(ctx, GC_BOUND_MS, (s) => !s.pods.some((p) => p.node !== undefined && names.has(p.node)), (s) => quorums.add(quorumMargins(s)));
+  if (!gone.finished) reason ??= `the pods of deleted node(s) ${[...names].join(", ")} were not removed by the pod GC within ${GC_BOUND_MS / 1000}s`;
+  else if (lost.length > 0) saw.push(`pod GC removed their pods ${since(lossStart)}s after the loss`);
+  const replacements: string[] = [];
+  for (const { node, pool } of lost) replacements.push(await createNode(ctx, pool, nodeIndex(node)));
+  const back = await sampleUntil(ctx, RECOVER_BOUND_MS, (s) => shortOf(s).length === 0, (s) => quorums.add(quorumMargins(s)));
+  const pending = back.last.pods.find((p) => p.unschedulable);
+  if (!back.finished) reason ??= `after losing ${[...names].join(", ")}, still short: ${shortOf(back.last).join(", ")}${pending ? ` (${pending.name}: ${pending.unschedulable})` : ""}`;
+  else if (lost.length > 0) saw.push(`every workload back at its count ${since(lossStart)}s after the loss (replacements ${replacements.join(", ")} joined after the GC)`);
   const unhealthy = await waitHealthy(ctx);
   if (unhealthy) reason ??= unhealthy;
   for (const b of quorums.breaches()) reason ??= `${b.subject} lost its quorum: ${b.ready} of ${b.of} members ready, it needs ${b.needs}`;
