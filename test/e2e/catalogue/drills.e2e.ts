@@ -79,7 +79,7 @@ describe(`when a copy of ${CLUSTER} with one change goes through a drill`, () =>
     expect(row.reason).toMatch(/StatefulSet\/iot\/kafka lost its quorum: [01] of 3 members ready, it needs 2/);
   });
 
-  it("should fail the rollout at maxReplicas when the quota is one surge pod too small, naming the workload and the quota", async () => {
+  it("should fail the rollout at maxReplicas when the quota is one surge pod too small, naming the quota and its room", async () => {
     const row = await drillWith("rollout", (dir) => {
       // The worst case the quota must hold: every Deployment at its HPA maximum plus its surge, every StatefulSet member.
       const objects = readTree(`${dir}/apps/iot-telemetry`);
@@ -96,7 +96,7 @@ describe(`when a copy of ${CLUSTER} with one change goes through a drill`, () =>
       });
     });
     expect(row.ok).toBe(false);
-    expect(row.reason).toMatch(/the rollout at maxReplicas cannot finish: Deployment\/iot\/[a-z-]+: the API server refuses its pods: .*exceeded quota: iot-quota/);
+    expect(row.reason).toMatch(/^ResourceQuota\/iot\/iot-quota cannot admit the rollout's surge at maxReplicas \(.*\): pods: room \d+, needs \d+/);
   });
 
   it("should fail Git is the truth when a claim has no prune guard, naming the claim and where to fix it", async () => {

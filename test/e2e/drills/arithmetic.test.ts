@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { prod } from "../../../generators/fleet/clusters.js";
 import type { NodePool } from "../../../generators/fleet/types.js";
-import { allowedDisruptions, chooseNode, desiredHealthy, membersPerNode, poolForPod, quorumNeeded, scaled, surgePods, worstNodeLoss } from "./arithmetic.js";
+import { quotaShortfall, allowedDisruptions, chooseNode, desiredHealthy, membersPerNode, poolForPod, quorumNeeded, scaled, surgePods, worstNodeLoss } from "./arithmetic.js";
 
 describe("scaled int-or-percent", () => {
   it("should round a percentage up or down as asked and pass integers through", () => {
@@ -94,5 +94,20 @@ describe("the pool a pending pod needs", () => {
 
   it("should find no pool for a pod that selects a tainted pool without tolerating it", () => {
     expect(poolForPod({ nodeSelector: { "node.iot-fleet.io/pool": "analytics" } }, [standard, analytics])).toBeUndefined();
+  });
+});
+
+describe("a quota at the ceiling", () => {
+  const hard = { pods: "33", "requests.cpu": "4750m", "limits.memory": "22272Mi" };
+
+  it("should take the rollout's surge when its room covers it", () => {
+    expect(quotaShortfall(hard, { pods: "30", "requests.cpu": "4450m", "limits.memory": "21248Mi" }, { pods: 3, "requests.cpu": 300, "limits.memory": 1024 * 2 ** 20 })).toEqual([]);
+  });
+
+  it("should name each resource one surge pod short, with its room and the need", () => {
+    expect(quotaShortfall(hard, { pods: "31", "requests.cpu": "4450m", "limits.memory": "21248Mi" }, { pods: 3, "requests.cpu": 400, "limits.memory": 1024 * 2 ** 20 })).toEqual([
+      "pods: room 2, needs 3",
+      "requests.cpu: room 300m, needs 400m",
+    ]);
   });
 });

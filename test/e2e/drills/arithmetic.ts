@@ -6,6 +6,7 @@
  * it what the real API server reports.
  */
 import type { NodePool } from "../../../generators/fleet/types.js";
+import { bytes, cpuMillis, formatBytes, formatCpu } from "../../../generators/quantity.js";
 
 export type IntOrPercent = number | string;
 
@@ -126,4 +127,27 @@ export function poolForPod(pod: PodPlacement, pools: readonly NodePool[]): NodeP
     );
     return selects && tolerates;
   });
+}
+
+/** A quota resource's quantity as an integer: millicores for CPU, bytes for memory and storage, a count otherwise. */
+export function quotaAmount(resource: string, value: string): number {
+  if (/cpu$/.test(resource)) return cpuMillis(value);
+  if (/memory$|storage$/.test(resource)) return bytes(value);
+  return Number(value);
+}
+
+const formatAmount = (resource: string, n: number): string => (/cpu$/.test(resource) ? formatCpu(n) : /memory$|storage$/.test(resource) ? formatBytes(n) : String(n));
+
+/**
+ * The resources of a quota that cannot take `needed` more on top of what it
+ * has `used`, each as "resource: room R, needs N"; empty when all fit.
+ */
+export function quotaShortfall(hard: Readonly<Record<string, string>>, used: Readonly<Record<string, string>>, needed: Readonly<Record<string, number>>): string[] {
+  return Object.entries(needed)
+    .filter(([resource, n]) => n > 0 && hard[resource] !== undefined)
+    .flatMap(([resource, n]) => {
+      const room = quotaAmount(resource, hard[resource] as string) - quotaAmount(resource, used[resource] ?? "0");
+      return room < n ? [`${resource}: room ${formatAmount(resource, room)}, needs ${formatAmount(resource, n)}`] : [];
+    })
+    .sort();
 }

@@ -9,7 +9,7 @@
  * restores it.
  */
 import { findBlockers } from "../harness/blockers.js";
-import { growPools, sampleUntil, since, waitHealthy, type DrillContext, type DrillResult } from "./drill.js";
+import { addedLine, growPools, sampleUntil, since, waitHealthy, type DrillContext, type DrillResult } from "./drill.js";
 import { listHpas, setLoad, type HpaView } from "./load.js";
 import { observe, readyOf, type Snapshot } from "./observe.js";
 
@@ -84,7 +84,7 @@ export async function ceilingDrill(ctx: DrillContext): Promise<DrillResult> {
   const perPool = (s: Snapshot): string =>
     ctx.env.profile.nodePools.map((p) => `${p.name} ${s.nodes.filter((n) => n.pool === p.name).length}/${p.maxCount ?? p.count}`).join(", ");
   saw.push(`nodes per pool (now/maximum): ${perPool(before)} before, ${perPool(ceiling.last)} at the ceiling`);
-  if (ceiling.added.length > 0) saw.push(`the harness added ${ceiling.added.length} node(s) for the cluster autoscaler (not served here): ${ceiling.added.join(", ")}`);
+  saw.push(...addedLine(ceiling.added));
   saw.push(`HPAs at maxReplicas: ${ceiling.hpas.length - belowCeiling(ceiling.last, ceiling.hpas).length}/${ceiling.hpas.length} (${ceiling.hpas.reduce((n, h) => n + h.max, 0)} pods)`);
   let reason = ceiling.reason;
   if (ceiling.ok) {

@@ -10,7 +10,7 @@
  */
 import { KubectlError } from "../harness/kubectl.js";
 import { chooseNode } from "./arithmetic.js";
-import { minimum, sampleUntil, since, waitHealthy, type DrillContext, type DrillResult } from "./drill.js";
+import { addedLine, autoscale, minimum, sampleUntil, since, waitHealthy, type DrillContext, type DrillResult } from "./drill.js";
 import { budgetMargins, MarginLog, observe, shortOf, type Snapshot } from "./observe.js";
 
 /** How long one node's drain may take: every eviction a budget defers is retried every 5 s. */
@@ -44,6 +44,12 @@ export async function drainDrill(ctx: DrillContext): Promise<DrillResult> {
   let reason: string | undefined;
   const before = await observe(kubectl);
   const nodes: string[] = [];
+  const added: string[] = [];
+  // What a real cluster does with pods a drain leaves Pending for lack of room: its autoscaler adds a node.
+  const watch = async (s: Snapshot): Promise<void> => {
+    margins.add(budgetMargins(s));
+    await autoscale(ctx, s, added);
+  };
   for (const pool of profile.nodePools) {
     const choice = chooseNode(pool.name, nodeLoads(before));
     if ("notApplicable" in choice) {
@@ -68,7 +74,7 @@ export async function drainDrill(ctx: DrillContext): Promise<DrillResult> {
       },
     );
   });
-  await sampleUntil(ctx, (DRAIN_BOUND_S + 40) * 1000, () => outcome.size === nodes.length, (s) => margins.add(budgetMargins(s)));
+  await sampleUntil(ctx, (DRAIN_BOUND_S + 40) * 1000, () => outcome.size === nodes.length, watch);
   await Promise.all(drains);
   saw.push(...nodes.map((n) => outcome.get(n) ?? ""));
   if (reason === undefined && nodes.length > 0) {
@@ -77,7 +83,7 @@ export async function drainDrill(ctx: DrillContext): Promise<DrillResult> {
       ctx,
       RESCHEDULE_BOUND_MS,
       (s) => shortOf(s).length === 0 || (s.pods.every((p) => !p.unschedulable || TIED_TO_NODE.test(p.unschedulable)) && settledExceptTied(s)),
-      (s) => margins.add(budgetMargins(s)),
+      watch,
     );
     const tied = settled.last.pods.filter((p) => p.unschedulable && TIED_TO_NODE.test(p.unschedulable));
     const stuck = settled.last.pods.filter((p) => p.unschedulable && !TIED_TO_NODE.test(p.unschedulable));
@@ -87,8 +93,9 @@ export async function drainDrill(ctx: DrillContext): Promise<DrillResult> {
     else if (!settled.finished) reason ??= `evicted pods did not run again within ${RESCHEDULE_BOUND_MS / 1000}s: ${shortOf(settled.last).join(", ")}`;
   }
   for (const node of nodes) await kubectl.run(["uncordon", node]);
-  const back = await sampleUntil(ctx, RESCHEDULE_BOUND_MS, (s) => shortOf(s).length === 0, (s) => margins.add(budgetMargins(s)));
+  const back = await sampleUntil(ctx, RESCHEDULE_BOUND_MS, (s) => shortOf(s).length === 0, watch);
   if (!back.finished) reason ??= `after ${nodes.join(", ")} were uncordoned, still short: ${shortOf(back.last).join(", ")}`;
+  saw.push(...addedLine(added));
   const unhealthy = await waitHealthy(ctx);
   if (unhealthy) reason ??= unhealthy;
   for (const b of margins.breaches()) reason ??= `${b.subject} fell to ${b.ready} ready of ${b.of}, below the ${b.needs} it keeps`;

@@ -11,7 +11,7 @@
  */
 import { chooseNode } from "./arithmetic.js";
 import { nodeLoads } from "./drain.js";
-import { createNode, minimum, nodeIndex, sampleUntil, since, waitHealthy, type DrillContext, type DrillResult } from "./drill.js";
+import { addedLine, autoscale, createNode, minimum, nodeIndex, sampleUntil, since, waitHealthy, type DrillContext, type DrillResult } from "./drill.js";
 import { MarginLog, observe, quorumMargins, shortOf } from "./observe.js";
 
 /** Pod GC quarantine (40 s), then the controllers and the scheduler. */
@@ -51,7 +51,12 @@ export async function nodeLossDrill(ctx: DrillContext): Promise<DrillResult> {
   else if (lost.length > 0) saw.push(`pod GC removed their pods ${since(lossStart)}s after the loss`);
   const replacements: string[] = [];
   for (const { node, pool } of lost) replacements.push(await createNode(ctx, pool, nodeIndex(node)));
-  const back = await sampleUntil(ctx, RECOVER_BOUND_MS, (s) => shortOf(s).length === 0, (s) => quorums.add(quorumMargins(s)));
+  const added: string[] = [];
+  const back = await sampleUntil(ctx, RECOVER_BOUND_MS, (s) => shortOf(s).length === 0, async (s) => {
+    quorums.add(quorumMargins(s));
+    await autoscale(ctx, s, added);
+  });
+  saw.push(...addedLine(added));
   const pending = back.last.pods.find((p) => p.unschedulable);
   if (!back.finished) reason ??= `after losing ${[...names].join(", ")}, still short: ${shortOf(back.last).join(", ")}${pending ? ` (${pending.name}: ${pending.unschedulable})` : ""}`;
   else if (lost.length > 0) saw.push(`every workload back at its count ${since(lossStart)}s after the loss (replacements ${replacements.join(", ")} joined after the GC)`);

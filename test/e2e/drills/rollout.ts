@@ -13,7 +13,7 @@ import { cpuMillis } from "../../../generators/quantity.js";
 import { findBlockers } from "../harness/blockers.js";
 import { KubectlError, type KubeObject } from "../harness/kubectl.js";
 import { readTree } from "../harness/target.js";
-import { surgePods, type RollingStrategy } from "./arithmetic.js";
+import { quotaAmount, quotaShortfall, surgePods, type RollingStrategy } from "./arithmetic.js";
 import { reachCeiling } from "./ceiling.js";
 import { growPools, sampleUntil, since, waitHealthy, type DrillContext, type DrillResult } from "./drill.js";
 import { listHpas, setLoad } from "./load.js";
@@ -61,6 +61,44 @@ async function workloads(ctx: DrillContext): Promise<WorkloadStatus[]> {
 
 const cpuOf = (spec: Record<string, any>): number =>
   ((spec["containers"] ?? []) as { resources?: { requests?: { cpu?: string } } }[]).reduce((n, c) => n + cpuMillis(c.resources?.requests?.cpu ?? "0"), 0);
+
+type Quota = { metadata: { name: string; namespace: string }; status?: { hard?: Record<string, string>; used?: Record<string, string> } };
+
+/** What one pod of a template asks of a quota, per quota resource. */
+function podAmounts(spec: Record<string, any>): Record<string, number> {
+  const out: Record<string, number> = { pods: 1 };
+  for (const c of (spec["containers"] ?? []) as { resources?: { requests?: Record<string, string>; limits?: Record<string, string> } }[]) {
+    for (const kind of ["requests", "limits"] as const) {
+      for (const [r, v] of Object.entries(c.resources?.[kind] ?? {})) out[`${kind}.${r}`] = (out[`${kind}.${r}`] ?? 0) + quotaAmount(r, v);
+    }
+  }
+  return out;
+}
+
+/**
+ * Whether each namespace's quota, as the real quota controller counts it at
+ * the ceiling, has room for every Deployment's surge at once (what a
+ * restart of all of them asks for); one line per quota that has not.
+ */
+async function surgeShortfalls(ctx: DrillContext, all: readonly WorkloadStatus[]): Promise<string[]> {
+  const out: string[] = [];
+  for (const quota of await ctx.env.kubectl.list<Quota>("resourcequotas")) {
+    const deployments = all.filter((w) => w.kind === "Deployment" && w.metadata.namespace === quota.metadata.namespace);
+    const needed: Record<string, number> = {};
+    for (const d of deployments) {
+      const surge = surgePods(d.spec.strategy, d.spec.replicas ?? 1);
+      for (const [r, n] of Object.entries(podAmounts(d.spec.template.spec))) needed[r] = (needed[r] ?? 0) + surge * n;
+    }
+    const short = quotaShortfall(quota.status?.hard ?? {}, quota.status?.used ?? {}, needed);
+    if (short.length > 0) {
+      out.push(
+        `ResourceQuota/${quota.metadata.namespace}/${quota.metadata.name} cannot admit the rollout's surge at maxReplicas ` +
+          `(${deployments.map((d) => `${d.metadata.name} +${surgePods(d.spec.strategy, d.spec.replicas ?? 1)}`).join(", ")}): ${short.join("; ")}`,
+      );
+    }
+  }
+  return out;
+}
 
 /** Creates probe pods until the quota refuses one; what it saw, or why it failed. */
 async function probeQuota(ctx: DrillContext, namespace: string, deployments: readonly WorkloadStatus[]): Promise<{ line: string; failure?: string }> {
@@ -111,26 +149,29 @@ export async function rolloutDrill(ctx: DrillContext): Promise<DrillResult> {
   try {
     if (!ceiling.ok) return { drill: "rollout", ok: false, secondsToRecover: since(started), saw, reason: `HPAs not at their maximum before the rollout: ${ceiling.reason}` };
     const namespaces = [...new Set(readTree(ctx.target.dir).filter((o) => o.kind === "Deployment" || o.kind === "StatefulSet").map((o) => o.metadata?.namespace ?? ""))].sort();
+    // The quota's room at the ceiling, as the real quota controller counts it, against every surge at once.
+    const short = await surgeShortfalls(ctx, await workloads(ctx));
+    if (short.length > 0) reason = short[0];
     const restartAt = Date.now();
     for (const ns of namespaces) await kubectl.run(["rollout", "restart", "deployment,statefulset", "-n", ns, "-l", "app.kubernetes.io/managed-by=iot-fleet-generators"]);
     ctx.log(`rollout: restarted every Deployment and StatefulSet in ${namespaces.join(", ")}`);
-    let refused: string | undefined;
-    let polls = 0;
     let left: string[] = [];
     const done = await sampleUntil(
       ctx,
       ROLLOUT_BOUND_MS,
-      async () => refused !== undefined || (left = unfinished(await workloads(ctx))).length === 0,
+      async () => (left = unfinished(await workloads(ctx))).length === 0,
       async (s) => {
         const current = await listHpas(kubectl);
         await setLoad(kubectl, current, (t) => s.workloads.find((w) => w.key === t)?.templateLabels, true);
         for (const n of (await growPools(ctx, s)).added) ctx.log(`autoscaler stand-in: added node ${n}`);
-        if (++polls % 5 === 0) refused = (await findBlockers(kubectl)).find((b) => /exceeded quota/.test(b));
       },
     );
-    if (refused) reason = `the rollout at maxReplicas cannot finish: ${refused}`;
-    else if (!done.finished) reason = `rollouts not finished within ${ROLLOUT_BOUND_MS / 1000}s: ${left.join(", ")}`;
+    if (!done.finished) reason ??= `rollouts not finished within ${ROLLOUT_BOUND_MS / 1000}s: ${left.join(", ")}`;
     else saw.push(`every rollout finished ${since(restartAt)}s after the restart with ${hpas.length} HPAs at maxReplicas`);
+    // A terminating pod still counts against its quota and the Deployment controller does not wait for it, so a
+    // pod may be refused for a moment and retried; the room check above is what the quota owes. Seen, not failed.
+    const transient = (await findBlockers(kubectl, restartAt)).filter((b) => /exceeded quota/.test(b));
+    if (transient.length > 0) saw.push(`refused for a moment and retried (terminating pods still count against a quota) (${transient.length}): ${transient.map((t) => t.split(":")[0]).join(", ")}`);
     if (!reason) {
       const all = await workloads(ctx);
       for (const ns of namespaces) {
