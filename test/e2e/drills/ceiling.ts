@@ -35,6 +35,7 @@ export function belowCeiling(s: Snapshot, hpas: readonly HpaView[]): string[] {
 export async function reachCeiling(ctx: DrillContext, boundMs = CEILING_BOUND_MS, extraDone: (s: Snapshot) => boolean = () => true): Promise<Ceiling> {
   const { kubectl } = ctx.env;
   const added: string[] = [];
+  const started = Date.now();
   let hpas = await listHpas(kubectl);
   let full: { pools: string[] } | undefined;
   let refused: string | undefined;
@@ -56,7 +57,7 @@ export async function reachCeiling(ctx: DrillContext, boundMs = CEILING_BOUND_MS
         if (polls >= 15) full = { pools: grown.full };
       } else polls = 0;
       if (++quotaPolls % 5 === 0) {
-        refused = (await findBlockers(kubectl)).find((b) => /exceeded quota/.test(b));
+        refused = (await findBlockers(kubectl, started)).find((b) => /exceeded quota/.test(b));
       }
     },
   );
