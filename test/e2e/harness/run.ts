@@ -247,8 +247,11 @@ export class Environment {
     if (namespaces.size > 0) {
       await this.kubectl.run(["delete", "namespace", ...[...namespaces].sort(), "--ignore-not-found", "--wait=true", "--timeout=180s"]);
     }
-    // Cluster-scoped leftovers of the previous case (released volumes), and what the charts would have created.
+    // Cluster-scoped leftovers of the previous case (released volumes, nodes a drill added for the autoscaler), and what the charts would have created.
     await this.kubectl.run(["delete", "persistentvolumes", "--all", "--wait=false"]);
+    const profiled = new Set(profileNodes(this.profile).map((n) => n.metadata?.name));
+    const extra = (await this.kubectl.list("nodes")).map((n) => n.metadata?.name ?? "").filter((n) => !profiled.has(n));
+    if (extra.length > 0) await this.kubectl.run(["delete", "nodes", ...extra.sort(), "--wait=true"]);
     await this.kubectl.apply(CHART_STAND_INS);
   }
 
