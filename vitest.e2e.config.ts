@@ -1,6 +1,6 @@
 import { defineConfig } from "vitest/config";
 
-// The e2e failure catalogue: real control planes, minutes per file, one file at a time.
+// The e2e failure catalogues (failures on a sync, failures under a drill): real control planes, minutes per file, one file at a time.
 export default defineConfig({
   test: {
     include: ["test/e2e/**/*.e2e.ts"],

@@ -1,9 +1,10 @@
-// `npm run e2e -- [--cluster NAME ...] [DIR ...] [--keep] [--format json] [--timeout SECONDS] [--jobs N]`:
+// `npm run e2e -- [--cluster NAME ...] [DIR ...] [--drills] [--keep] [--format json] [--timeout SECONDS] [--jobs N]`:
 // runs each cluster (the committed clusters/<name>, or a rendered copy given
 // as DIR) on a real control plane with a real Argo CD and waits until every
 // Application is Synced and Healthy, N clusters at a time (2 by default: while
-// one waits on its controllers, the cores serve another). Exit 0 when all
-// are, 1 when any is not, 2 on bad arguments or input.
+// one waits on its controllers, the cores serve another); with --drills, then
+// runs the fault drills (test/e2e/drills/) on it. Exit 0 when all are healthy
+// (and pass), 1 when not, 2 on bad arguments or input.
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { CLUSTERS } from "../../generators/fleet/clusters.js";
@@ -13,7 +14,7 @@ import { runCluster, type ClusterReport } from "./harness/run.js";
 import { loadTarget, TargetError, type Target } from "./harness/target.js";
 import { REPO_ROOT } from "../schema/cache.js";
 
-const USAGE = "usage: npm run e2e -- [--cluster NAME ...] [DIR ...] [--keep] [--format text|json] [--timeout SECONDS] [--jobs N]";
+const USAGE = "usage: npm run e2e -- [--cluster NAME ...] [DIR ...] [--drills] [--keep] [--format text|json] [--timeout SECONDS] [--jobs N]";
 
 async function main(argv: string[]): Promise<number> {
   let parsed;
@@ -24,6 +25,7 @@ async function main(argv: string[]): Promise<number> {
       options: {
         cluster: { type: "string", multiple: true, default: [] },
         keep: { type: "boolean", default: false },
+        drills: { type: "boolean", default: false },
         format: { type: "string", default: "text" },
         timeout: { type: "string", default: "300" },
         jobs: { type: "string", default: "2" },
@@ -68,7 +70,7 @@ async function main(argv: string[]): Promise<number> {
     (json ? process.stderr : process.stdout).write(`INFO - ${line}\n`);
   };
   const reports: ClusterReport[] = await runPooled(targets, jobs, (t) => t.profile.name, (target) =>
-    runCluster(target, { keep: values.keep, timeoutMs: timeout * 1000, log }),
+    runCluster(target, { keep: values.keep, drills: values.drills, timeoutMs: timeout * 1000, log }),
   );
   process.stdout.write(json ? formatJson(reports) : formatText(reports));
   return reports.every((r) => r.ok) ? 0 : 1;

@@ -12,6 +12,10 @@ import type { Kubectl, KubeObject } from "./kubectl.js";
 import { applicationState } from "./wait.js";
 
 interface Event {
+  metadata?: { creationTimestamp?: string };
+  lastTimestamp?: string;
+  eventTime?: string;
+  series?: { lastObservedTime?: string };
   type?: string;
   reason?: string;
   message?: string;
@@ -75,7 +79,15 @@ export function secretsMissingAtStart(pods: readonly PodLike[], secrets: readonl
   return [...out];
 }
 
-export async function findBlockers(kubectl: Kubectl): Promise<string[]> {
+/** When an Event last happened, whichever of its timestamps is set. */
+const lastSeen = (e: Event): number =>
+  Math.max(...[e.series?.lastObservedTime, e.lastTimestamp, e.eventTime, e.metadata?.creationTimestamp].map((t) => (t ? Date.parse(t) : 0)));
+
+/**
+ * `sinceMs`: only Events from then on count. A cluster that has been through
+ * a fault keeps the refusals it recovered from as Events for an hour.
+ */
+export async function findBlockers(kubectl: Kubectl, sinceMs = 0): Promise<string[]> {
   const out: string[] = [];
   for (const app of await kubectl.list("applications.argoproj.io", ARGOCD_NAMESPACE)) {
     const s = applicationState(app);
@@ -91,6 +103,8 @@ export async function findBlockers(kubectl: Kubectl): Promise<string[]> {
   const refused = new Set<string>();
   for (const e of events) {
     if (e.type !== "Warning" || e.reason !== "FailedCreate" || !/forbidden/.test(e.message ?? "")) continue;
+    // Event times have one-second resolution.
+    if (lastSeen(e) < sinceMs - 1000) continue;
     const kind = e.involvedObject?.kind === "ReplicaSet" ? "Deployment" : e.involvedObject?.kind;
     const name = e.involvedObject?.kind === "ReplicaSet" ? (e.involvedObject.name ?? "").replace(/-[a-z0-9]+$/, "") : e.involvedObject?.name;
     // Each refused pod has a new name; without it the line stays the same while the cause does, so it can stand.

@@ -4,6 +4,7 @@
  * Application naming the object and the reason, then the details. `--format
  * json` prints the same reports as data.
  */
+import { formatDrills } from "../drills/runner.js";
 import type { ClusterReport } from "./run.js";
 
 const pad = (s: string, n: number): string => s + " ".repeat(Math.max(0, n - s.length));
@@ -29,6 +30,7 @@ export function formatClusterText(r: ClusterReport): string {
     const objects = r.applications.reduce((n, a) => n + a.objects, 0);
     out.push(`  objects applied: ${objects}`);
     out.push(`  pods per node pool: ${Object.entries(r.podsPerPool).map(([p, n]) => `${p} ${n}`).join(", ") || "none"}`);
+    if (r.drills) out.push(formatDrills(r.cluster, r.drills).trimEnd());
   }
   if (r.skipped.length > 0) {
     out.push(`  not synced here (${r.skipped.length}):`);

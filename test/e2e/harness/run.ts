@@ -26,6 +26,8 @@ import { STAND_INS, type StandIn } from "./stand-ins.js";
 import { readTree, type SkippedApplication, type Target } from "./target.js";
 import { acmeHost, acmeRow, EXTERNAL_SECRETS_ACCOUNT, secretsTable, vaultHost, vaultRow } from "./tunnelled-stand-ins.js";
 import { waitForApplications, type ApplicationState } from "./wait.js";
+import type { DrillResult } from "../drills/drill.js";
+import { runDrills } from "../drills/runner.js";
 
 export const E2E_STATE_ROOT = resolve(import.meta.dirname, "../../../.cache/e2e");
 
@@ -64,6 +66,8 @@ export interface ClusterReport {
   readonly kubeconfig?: string;
   /** Set when the run could not get as far as waiting (a component did not start). */
   readonly error?: string;
+  /** The fault drills' rows, when asked for (`--drills`) and the cluster came up healthy. */
+  readonly drills?: readonly DrillResult[];
 }
 
 /** Waits for every step, then throws the first failure: nothing is still starting when the caller stops the group. */
@@ -254,8 +258,11 @@ export class Environment {
     if (namespaces.size > 0) {
       await this.kubectl.run(["delete", "namespace", ...[...namespaces].sort(), "--ignore-not-found", "--wait=true", "--timeout=180s"]);
     }
-    // Cluster-scoped leftovers of the previous case (released volumes), and what the charts would have created.
+    // Cluster-scoped leftovers of the previous case (released volumes, nodes a drill added for the autoscaler), and what the charts would have created.
     await this.kubectl.run(["delete", "persistentvolumes", "--all", "--wait=false"]);
+    const profiled = new Set(profileNodes(this.profile).map((n) => n.metadata?.name));
+    const extra = (await this.kubectl.list("nodes")).map((n) => n.metadata?.name ?? "").filter((n) => !profiled.has(n));
+    if (extra.length > 0) await this.kubectl.run(["delete", "nodes", ...extra.sort(), "--wait=true"]);
     await this.kubectl.apply(CHART_STAND_INS);
   }
 
@@ -280,7 +287,7 @@ function stopOnInterrupt(stateDir: string): void {
 }
 
 /** One cluster start to finish: the `npm run e2e` path. */
-export async function runCluster(target: Target, opts: DeployOptions & { readonly keep?: boolean } = {}): Promise<ClusterReport> {
+export async function runCluster(target: Target, opts: DeployOptions & { readonly keep?: boolean; readonly drills?: boolean } = {}): Promise<ClusterReport> {
   const started = Date.now();
   let env: Environment | undefined;
   const stateDir = stateDirOf(target.profile.name);
@@ -288,7 +295,10 @@ export async function runCluster(target: Target, opts: DeployOptions & { readonl
   try {
     env = await Environment.start(target.profile, target, opts.log);
     const report = await env.deploy(target, opts);
-    return { ...report, seconds: { ...report.seconds, total: since(started) }, kubeconfig: opts.keep ? env.kubeconfig : undefined };
+    // Drills start only from a cluster that is Synced and Healthy.
+    const drills = opts.drills && report.ok ? await runDrills(env, target, opts.log ?? (() => {})) : undefined;
+    const ok = report.ok && (drills ?? []).every((d) => d.ok);
+    return { ...report, ok, drills, seconds: { ...report.seconds, total: since(started) }, kubeconfig: opts.keep ? env.kubeconfig : undefined };
   } catch (error) {
     return {
       cluster: target.profile.name,

@@ -77,6 +77,8 @@ export async function waitForApplications(
   progress: (line: string) => void = () => {},
   /** Runs at every poll: the stand-ins that react to what Argo CD created. */
   onPoll: () => Promise<void> = async () => {},
+  /** Refusals recorded before this moment (a drill's recovered faults) are not blockers. */
+  eventsSinceMs = 0,
 ): Promise<WaitResult> {
   const started = Date.now();
   const healthyAfter: Record<string, number> = {};
@@ -85,7 +87,7 @@ export async function waitForApplications(
   let last = "";
   for (;;) {
     await onPoll();
-    const blockers = await findBlockers(kubectl);
+    const blockers = await findBlockers(kubectl, eventsSinceMs);
     const now = Date.now();
     for (const b of [...firstSeen.keys()]) if (!blockers.includes(b)) firstSeen.delete(b);
     for (const b of blockers) if (!firstSeen.has(b)) firstSeen.set(b, now);
