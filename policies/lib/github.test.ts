@@ -52,7 +52,7 @@ describe("when the findings are written as workflow commands", () => {
     const file = relative(REPO_ROOT, secretFile);
     const out = formatGithub(diagnostics, 1);
     expect(out).toContain(`::error file=${file},line=${lineOf(secretFile, /^data:/)},col=1,title=secret data is committed to Git (secrets/no-secret-data)::Secret/kades-secrets: data holds`);
-    expect(out).toMatch(/\nchecked 1 cluster\(s\): found \d+ problem\(s\) with severity Bug or higher\n$/);
+    expect(out).toMatch(/\nchecked 1 cluster\(s\): found \d+ problem\(s\) with severity Bug or higher( \(and \d+ below Bug\))?\n$/);
   });
 
   it("should point a missing field at its nearest parent that exists", () => {
