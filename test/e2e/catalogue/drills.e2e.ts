@@ -42,8 +42,8 @@ async function drillWith(drill: DrillName, change: (dir: string) => void): Promi
 beforeAll(async () => {
   if (!profile) throw new Error(`E2E_DRILLS_CLUSTER=${CLUSTER} is not a cluster profile`);
   first = copyCluster(CLUSTER);
-  // A port set and state folder of its own, as the failure catalogue's.
-  env = await Environment.start(profile, loadTarget(first.dir), log, 1);
+  // A port set and state folder of its own (instance 2), so it can run beside the failure catalogue (instance 1).
+  env = await Environment.start(profile, loadTarget(first.dir), log, 2);
 });
 
 afterAll(async () => {
@@ -66,8 +66,9 @@ describe(`when a copy of ${CLUSTER} with one change goes through a drill`, () =>
     const row = await drillWith("node-loss", (dir) =>
       editObject(dir, "apps/iot-telemetry/statefulset-kafka.yaml", (o) => {
         const spec = o.spec.template.spec as Editable;
-        // The spread stays soft (ScheduleAnyway), and a co-location rule outweighs it: every member on one node.
-        expect(spec.topologySpreadConstraints[0].whenUnsatisfiable).toBe("ScheduleAnyway");
+        // The committed spread is hard; softened (ScheduleAnyway), a co-location rule outweighs it: every member on one node.
+        expect(spec.topologySpreadConstraints[0].whenUnsatisfiable).toBe("DoNotSchedule");
+        spec.topologySpreadConstraints[0].whenUnsatisfiable = "ScheduleAnyway";
         spec.affinity = {
           podAffinity: {
             requiredDuringSchedulingIgnoredDuringExecution: [{ labelSelector: { matchLabels: o.spec.selector.matchLabels }, topologyKey: "kubernetes.io/hostname" }],

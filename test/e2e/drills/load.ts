@@ -49,20 +49,41 @@ const selectorOf = (labels: Readonly<Record<string, string>>): string =>
     .sort()
     .join(",");
 
-/** Annotations on every pod of each HPA's target: high load, or (`off`) the annotations removed, back to the defaults. */
+/** The annotations a pod of `h` carries under load (`on`), or null for each to remove (back to the defaults). */
+export function loadAnnotations(h: HpaView, on: boolean): Record<string, string | null> {
+  const custom = h.customMetrics.map((m) => `${METRIC_ANNOTATION_PREFIX}${m}`);
+  return {
+    [USAGE_CPU]: on ? HIGH.cpu : null,
+    [USAGE_MEMORY]: on ? HIGH.memory : null,
+    ...Object.fromEntries(custom.map((a) => [a, on ? HIGH.custom : null])),
+  };
+}
+
+/** The part of `want` a pod with `current` annotations lacks, as a merge patch's annotations; empty when it has it all. */
+export function missingAnnotations(current: Readonly<Record<string, string>> | undefined, want: Readonly<Record<string, string | null>>): Record<string, string | null> {
+  return Object.fromEntries(Object.entries(want).filter(([k, v]) => (current?.[k] ?? null) !== v));
+}
+
+/**
+ * Annotations on every pod of each HPA's target: high load, or (`off`) the
+ * annotations removed, back to the defaults. Called about once a second while
+ * pods come and go, so only the pods that lack them are patched.
+ */
 export async function setLoad(kubectl: Kubectl, hpas: readonly HpaView[], templateLabels: (target: string) => Readonly<Record<string, string>> | undefined, on: boolean): Promise<void> {
   for (const h of hpas) {
     const labels = templateLabels(h.target);
     if (!labels || Object.keys(labels).length === 0) continue;
-    const custom = h.customMetrics.map((m) => `${METRIC_ANNOTATION_PREFIX}${m}`);
-    const pairs = on
-      ? [`${USAGE_CPU}=${HIGH.cpu}`, `${USAGE_MEMORY}=${HIGH.memory}`, ...custom.map((a) => `${a}=${HIGH.custom}`)]
-      : [`${USAGE_CPU}-`, `${USAGE_MEMORY}-`, ...custom.map((a) => `${a}-`)];
-    try {
-      await kubectl.run(["annotate", "pods", "-n", h.namespace, "-l", selectorOf(labels), "--overwrite", ...pairs]);
-    } catch (error) {
-      // A pod deleted between the list and its patch (a rollout, a scale-down): the next call covers its successor.
-      if (!(error instanceof KubectlError && /NotFound/.test(error.stderr))) throw error;
+    const want = loadAnnotations(h, on);
+    const pods = await kubectl.list<{ metadata: { name: string; annotations?: Record<string, string> } }>("pods", h.namespace, selectorOf(labels));
+    for (const pod of pods) {
+      const patch = missingAnnotations(pod.metadata.annotations, want);
+      if (Object.keys(patch).length === 0) continue;
+      try {
+        await kubectl.mergePatch("pods", h.namespace, pod.metadata.name, { metadata: { annotations: patch } });
+      } catch (error) {
+        // A pod deleted between the list and its patch (a rollout, a scale-down): the next call covers its successor.
+        if (!(error instanceof KubectlError && /NotFound/.test(error.stderr))) throw error;
+      }
     }
   }
 }

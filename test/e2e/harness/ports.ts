@@ -33,13 +33,20 @@ const STRIDE = 50;
 const LAST_FREE = 32767;
 
 /**
+ * Which port set of a profile: 0 for `npm run e2e`, 1 for the sync failure
+ * catalogue, 2 for the drills' catalogue, so the three can run at once.
+ */
+export type Instance = 0 | 1 | 2;
+const INSTANCES = 3;
+
+/**
  * Where the port sets start: FLEET_E2E_PORT_BASE moves them all, so two
  * checkouts can run their e2e side by side on one machine.
  */
 export function firstPort(env: NodeJS.ProcessEnv = process.env): number {
   const raw = env["FLEET_E2E_PORT_BASE"];
   if (raw === undefined || raw === "") return DEFAULT_FIRST;
-  const span = 2 * CLUSTERS.length * STRIDE;
+  const span = INSTANCES * CLUSTERS.length * STRIDE;
   const value = Number(raw);
   if (!Number.isInteger(value) || value < 1024 || value + span > LAST_FREE + 1) {
     throw new Error(
@@ -51,10 +58,9 @@ export function firstPort(env: NodeJS.ProcessEnv = process.env): number {
 
 /**
  * The port set of a profile, by its place in the fleet (a copy of a profile
- * shares it); `instance` 1 is a second set per profile, for the failure
- * catalogue, so it can run while `npm run e2e` runs the same profile.
+ * shares it), one set per instance.
  */
-export function portsFor(cluster: string, instance: 0 | 1 = 0): PortSet {
+export function portsFor(cluster: string, instance: Instance = 0): PortSet {
   const index = CLUSTERS.findIndex((c) => c.name === cluster);
   if (index < 0) throw new Error(`no cluster profile named ${cluster}; known: ${CLUSTERS.map((c) => c.name).join(", ")}`);
   const base = firstPort() + (instance * CLUSTERS.length + index) * STRIDE;

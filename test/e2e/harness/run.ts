@@ -20,7 +20,7 @@ import { publishAddresses } from "./published-addresses.js";
 import { Kubectl, type KubeObject } from "./kubectl.js";
 import { kwokRow, storageClasses } from "./kwok.js";
 import { POOL_LABEL, profileNodes } from "./nodes.js";
-import { portsFor, type PortSet } from "./ports.js";
+import { portsFor, type Instance, type PortSet } from "./ports.js";
 import { ProcessGroup } from "./process.js";
 import { STAND_INS, type StandIn } from "./stand-ins.js";
 import { readTree, type SkippedApplication, type Target } from "./target.js";
@@ -32,7 +32,7 @@ import { runDrills } from "../drills/runner.js";
 export const E2E_STATE_ROOT = resolve(import.meta.dirname, "../../../.cache/e2e");
 
 /** The state folder (and PID files) of a profile's environment. */
-export const stateDirOf = (cluster: string, instance: 0 | 1 = 0): string => join(E2E_STATE_ROOT, instance === 0 ? cluster : `${cluster}-${instance}`);
+export const stateDirOf = (cluster: string, instance: Instance = 0): string => join(E2E_STATE_ROOT, instance === 0 ? cluster : `${cluster}-${instance}`);
 
 /** What the add-ons' charts would create and the harness needs: Argo CD's namespace and external-secrets' ServiceAccount (Vault logs it in). */
 const CHART_STAND_INS = [
@@ -120,7 +120,7 @@ export class Environment {
    * Starts everything for `profile` in a fresh state folder, stopping what a
    * crashed run left there; `first` is the directory the git proxy serves first.
    */
-  static async start(profile: ClusterProfile, first: Target, log: (line: string) => void = () => {}, instance: 0 | 1 = 0): Promise<Environment> {
+  static async start(profile: ClusterProfile, first: Target, log: (line: string) => void = () => {}, instance: Instance = 0): Promise<Environment> {
     const stateDir = stateDirOf(profile.name, instance);
     const reaped = await ProcessGroup.reap(stateDir);
     if (reaped.length > 0) log(`${profile.name}: stopped what an earlier run left running: ${reaped.join(", ")}`);
@@ -267,6 +267,7 @@ export class Environment {
   }
 
   async stop(): Promise<void> {
+    this.kubectl.close();
     await this.group.stopAll();
   }
 }

@@ -106,7 +106,7 @@ describe("when the HPA controller asks for a metric of the pods it selects", () 
     try {
       const r = await get(`/apis/custom.metrics.k8s.io/v1beta2/namespaces/kades/pods/%2A/${METRIC}`);
       expect(r.status).toBe(500);
-      expect(r.body["message"]).toMatch(/listing pods: 403 .*pods is forbidden/);
+      expect(r.body["message"]).toMatch(/listing pods: .*: 403: pods is forbidden/);
     } finally {
       failListing = false;
     }

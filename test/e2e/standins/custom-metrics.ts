@@ -7,8 +7,8 @@
  * selector that matches nothing gives no metrics, as the adapter would.
  */
 import { readFileSync } from "node:fs";
-import { request } from "node:https";
 import { createServer } from "node:https";
+import { ApiClient, type Connection } from "../harness/api.js";
 
 export const METRIC_ANNOTATION_PREFIX = "e2e.iot-fleet.io/";
 const GROUP_VERSION = "custom.metrics.k8s.io/v1beta2";
@@ -17,7 +17,7 @@ export interface CustomMetricsOptions {
   readonly port: number;
   readonly certFile: string;
   readonly keyFile: string;
-  readonly kubernetes: { readonly server: string; readonly caFile: string; readonly clientCert: string; readonly clientKey: string };
+  readonly kubernetes: Connection;
   /** Metric names the HPAs ask for, listed in discovery. */
   readonly metrics: readonly string[];
 }
@@ -26,21 +26,8 @@ interface Pod {
   metadata: { name: string; namespace: string; annotations?: Record<string, string> };
 }
 
-function listPods(k: CustomMetricsOptions["kubernetes"], namespace: string, selector: string): Promise<Pod[]> {
-  const url = new URL(`${k.server}/api/v1/namespaces/${encodeURIComponent(namespace)}/pods`);
-  if (selector) url.searchParams.set("labelSelector", selector);
-  return new Promise((resolve, reject) => {
-    const req = request(url, { ca: readFileSync(k.caFile), cert: readFileSync(k.clientCert), key: readFileSync(k.clientKey) }, (res) => {
-      let body = "";
-      res.on("data", (d: Buffer) => (body += d.toString()));
-      res.on("end", () => (res.statusCode === 200 ? resolve((JSON.parse(body) as { items: Pod[] }).items) : reject(new Error(`listing pods: ${res.statusCode} ${body}`))));
-    });
-    req.on("error", reject);
-    req.end();
-  });
-}
-
 export async function startCustomMetrics(opts: CustomMetricsOptions): Promise<{ stop(): Promise<void> }> {
+  const api = new ApiClient(opts.kubernetes);
   const server = createServer({ cert: readFileSync(opts.certFile), key: readFileSync(opts.keyFile) }, (req, res) => {
     const url = new URL(req.url ?? "/", "https://localhost");
     const send = (status: number, body: unknown): void => {
@@ -63,7 +50,7 @@ export async function startCustomMetrics(opts: CustomMetricsOptions): Promise<{ 
     }
     // The aggregator may pass `*` percent-encoded.
     const [namespace, name, metric] = m.slice(1, 4).map((part) => decodeURIComponent(part ?? "")) as [string, string, string];
-    listPods(opts.kubernetes, namespace, url.searchParams.get("labelSelector") ?? "").then(
+    api.list<Pod>("pods", namespace, url.searchParams.get("labelSelector") || undefined).then(
       (pods) => {
         const now = new Date().toISOString();
         const items = pods
@@ -77,12 +64,18 @@ export async function startCustomMetrics(opts: CustomMetricsOptions): Promise<{ 
           }));
         send(200, { kind: "MetricValueList", apiVersion: GROUP_VERSION, metadata: {}, items });
       },
-      (error: Error) => send(500, { kind: "Status", apiVersion: "v1", status: "Failure", code: 500, message: error.message }),
+      (error: Error) => send(500, { kind: "Status", apiVersion: "v1", status: "Failure", code: 500, message: `listing pods: ${error.message}` }),
     );
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(opts.port, "127.0.0.1", () => resolve());
   });
-  return { stop: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+  return {
+    stop: () =>
+      new Promise<void>((resolve) => {
+        api.close();
+        server.close(() => resolve());
+      }),
+  };
 }
