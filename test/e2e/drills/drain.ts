@@ -70,10 +70,11 @@ export async function drainDrill(ctx: DrillContext): Promise<DrillResult> {
     const drainStart = Date.now();
     return kubectl.run(["drain", node, "--ignore-daemonsets", "--delete-emptydir-data", `--timeout=${DRAIN_BOUND_S}s`], undefined, (DRAIN_BOUND_S + 30) * 1000).then(
       () => outcome.set(node, `${node}: drained ${evicted} pods in ${since(drainStart)}s`),
-      (error: unknown) => {
+      async (error: unknown) => {
         const stderr = error instanceof KubectlError ? error.stderr : String(error);
         const refused = evictionErrors(stderr);
-        const line = `the drain of ${node} did not finish within ${DRAIN_BOUND_S}s: ${refused[0] ?? stderr.trim().split("\n").pop()}`;
+        const budget = refused[0] ? await budgetState(ctx, refused[0]) : "";
+        const line = `the drain of ${node} did not finish within ${DRAIN_BOUND_S}s: ${refused[0] ?? stderr.trim().split("\n").pop()}${budget}`;
         reason ??= line;
         outcome.set(node, line);
       },
@@ -116,6 +117,34 @@ export async function drainDrill(ctx: DrillContext): Promise<DrillResult> {
     saw,
     reason,
   };
+}
+
+interface BudgetStatus {
+  metadata: { name: string };
+  spec: { selector?: { matchLabels?: Record<string, string> } };
+  status?: { disruptionsAllowed?: number; currentHealthy?: number; desiredHealthy?: number; expectedPods?: number; disruptedPods?: Record<string, string> };
+}
+
+/**
+ * What the disruption controller said of the budget that refused `refusal`'s
+ * pod when the drain gave up, so a refusal says why: how many pods it counted
+ * healthy against how many it keeps, and the ones it held as disrupted.
+ */
+async function budgetState(ctx: DrillContext, refusal: string): Promise<string> {
+  const m = /pods\/"([^"]+)" -n "([^"]+)"/.exec(refusal);
+  if (!m) return "";
+  const [, pod, namespace] = m as unknown as [string, string, string];
+  const budgets = await ctx.env.kubectl.list<BudgetStatus>("poddisruptionbudgets.policy", namespace).catch(() => []);
+  const s = await observe(ctx.env.kubectl);
+  const labels = s.pods.find((p) => p.name === pod && p.namespace === namespace)?.labels ?? {};
+  const covering = budgets.filter((b) => Object.entries(b.spec.selector?.matchLabels ?? {}).every(([k, v]) => labels[k] === v));
+  return covering
+    .map((b) => {
+      const st = b.status ?? {};
+      const disrupted = Object.keys(st.disruptedPods ?? {});
+      return ` (PodDisruptionBudget/${namespace}/${b.metadata.name}: ${st.disruptionsAllowed ?? 0} disruptions allowed, ${st.currentHealthy ?? 0} healthy of ${st.expectedPods ?? 0} expected, keeps ${st.desiredHealthy ?? 0}${disrupted.length > 0 ? `, held as disrupted: ${disrupted.join(", ")}` : ""})`;
+    })
+    .join("");
 }
 
 /** Everything at its count except the pods that wait for the drained node. */
