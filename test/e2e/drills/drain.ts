@@ -14,12 +14,18 @@ import { addedLine, autoscale, minimum, sampleUntil, since, waitHealthy, type Dr
 import { budgetMargins, MarginLog, observe, shortOf, type Snapshot } from "./observe.js";
 
 /**
- * How long one node's drain may take: every eviction a budget defers is
- * retried every 5 s, and the drains measured took 1.5-9 s, so a minute is
- * room for a busy machine while a budget that refuses every eviction is
- * named a minute in.
+ * How long one node's drain may take while it progresses: every eviction a
+ * budget defers is retried every 5 s, and each waits for the replacement of
+ * the last to be ready, which with three clusters on two cores took over a
+ * minute for a node of eleven pods (1.5-9 s on a quiet machine).
  */
-export const DRAIN_BOUND_S = 60;
+export const DRAIN_BOUND_S = 180;
+/**
+ * A budget that allows no disruption while every pod it expects is healthy
+ * can never let the drain finish (no replacement is coming to make room):
+ * once it has stood that way this long, the drain is stopped and failed.
+ */
+export const BLOCKED_FOR_MS = 20_000;
 /** How long the evicted pods may take to run again elsewhere. */
 const RESCHEDULE_BOUND_MS = 120_000;
 
@@ -64,23 +70,40 @@ export async function drainDrill(ctx: DrillContext): Promise<DrillResult> {
   }
   // One node of each pool at once: the pools do not share pods (taints and selectors), and it halves the wait.
   const outcome = new Map<string, string>();
+  const stops = new Map(nodes.map((n) => [n, new AbortController()]));
+  const blocked = new BlockedBudgets();
   const drains = nodes.map((node) => {
     const evicted = before.pods.filter((p) => p.node === node && /^(Deployment|StatefulSet)\//.test(p.owner)).length;
     ctx.log(`drain: draining ${node} (${evicted} pods)`);
     const drainStart = Date.now();
-    return kubectl.run(["drain", node, "--ignore-daemonsets", "--delete-emptydir-data", `--timeout=${DRAIN_BOUND_S}s`], undefined, (DRAIN_BOUND_S + 30) * 1000).then(
+    return kubectl.run(["drain", node, "--ignore-daemonsets", "--delete-emptydir-data", `--timeout=${DRAIN_BOUND_S}s`], undefined, (DRAIN_BOUND_S + 30) * 1000, stops.get(node)?.signal).then(
       () => outcome.set(node, `${node}: drained ${evicted} pods in ${since(drainStart)}s`),
       async (error: unknown) => {
+        const stuck = blocked.verdict(node);
+        if (stuck) {
+          const line = `the drain of ${node} cannot finish: ${stuck}`;
+          reason ??= line;
+          outcome.set(node, line);
+          return;
+        }
         const stderr = error instanceof KubectlError ? error.stderr : String(error);
         const refused = evictionErrors(stderr);
-        const budget = refused[0] ? await budgetState(ctx, refused[0]) : "";
-        const line = `the drain of ${node} did not finish within ${DRAIN_BOUND_S}s: ${refused[0] ?? stderr.trim().split("\n").pop()}${budget}`;
+        const line = `the drain of ${node} did not finish within ${DRAIN_BOUND_S}s: ${refused[0] ?? stderr.trim().split("\n").pop()}${await budgetsAllowingNone(ctx, refused)}`;
         reason ??= line;
         outcome.set(node, line);
       },
     );
   });
-  await sampleUntil(ctx, (DRAIN_BOUND_S + 40) * 1000, () => outcome.size === nodes.length, watch);
+  await sampleUntil(
+    ctx,
+    (DRAIN_BOUND_S + 40) * 1000,
+    () => outcome.size === nodes.length,
+    async (s) => {
+      await watch(s);
+      blocked.add(s, await budgetStatuses(ctx), nodes.filter((n) => !outcome.has(n)));
+      for (const n of nodes) if (!outcome.has(n) && blocked.verdict(n)) stops.get(n)?.abort();
+    },
+  );
   await Promise.all(drains);
   saw.push(...nodes.map((n) => outcome.get(n) ?? ""));
   if (reason === undefined && nodes.length > 0) {
@@ -119,32 +142,63 @@ export async function drainDrill(ctx: DrillContext): Promise<DrillResult> {
   };
 }
 
-interface BudgetStatus {
-  metadata: { name: string };
+export interface BudgetStatus {
+  metadata: { name: string; namespace: string };
   spec: { selector?: { matchLabels?: Record<string, string> } };
   status?: { disruptionsAllowed?: number; currentHealthy?: number; desiredHealthy?: number; expectedPods?: number; disruptedPods?: Record<string, string> };
 }
 
+const budgetStatuses = (ctx: DrillContext): Promise<BudgetStatus[]> => ctx.env.kubectl.list<BudgetStatus>("poddisruptionbudgets.policy");
+
+const covers = (b: BudgetStatus, labels: Readonly<Record<string, string>>): boolean =>
+  Object.entries(b.spec.selector?.matchLabels ?? {}).every(([k, v]) => labels[k] === v);
+
+/** The budget's own status as the disruption controller wrote it. */
+export const budgetLine = (b: BudgetStatus): string => {
+  const st = b.status ?? {};
+  return `PodDisruptionBudget/${b.metadata.namespace}/${b.metadata.name} allows ${st.disruptionsAllowed ?? 0} disruption(s) with ${st.currentHealthy ?? 0} of its ${st.expectedPods ?? 0} pods healthy (keeps ${st.desiredHealthy ?? 0})`;
+};
+
 /**
- * What the disruption controller said of the budget that refused `refusal`'s
- * pod when the drain gave up, so a refusal says why: how many pods it counted
- * healthy against how many it keeps, and the ones it held as disrupted.
+ * A budget that stops a drain for good, not for a moment: it allows no
+ * disruption though every pod it expects is healthy and none is held as
+ * disrupted, so no replacement becoming ready will ever make room.
  */
-async function budgetState(ctx: DrillContext, refusal: string): Promise<string> {
-  const m = /pods\/"([^"]+)" -n "([^"]+)"/.exec(refusal);
-  if (!m) return "";
-  const [, pod, namespace] = m as unknown as [string, string, string];
-  const budgets = await ctx.env.kubectl.list<BudgetStatus>("poddisruptionbudgets.policy", namespace).catch(() => []);
-  const s = await observe(ctx.env.kubectl);
-  const labels = s.pods.find((p) => p.name === pod && p.namespace === namespace)?.labels ?? {};
-  const covering = budgets.filter((b) => Object.entries(b.spec.selector?.matchLabels ?? {}).every(([k, v]) => labels[k] === v));
-  return covering
-    .map((b) => {
-      const st = b.status ?? {};
-      const disrupted = Object.keys(st.disruptedPods ?? {});
-      return ` (PodDisruptionBudget/${namespace}/${b.metadata.name}: ${st.disruptionsAllowed ?? 0} disruptions allowed, ${st.currentHealthy ?? 0} healthy of ${st.expectedPods ?? 0} expected, keeps ${st.desiredHealthy ?? 0}${disrupted.length > 0 ? `, held as disrupted: ${disrupted.join(", ")}` : ""})`;
-    })
-    .join("");
+export function blocksForGood(b: BudgetStatus): boolean {
+  const st = b.status ?? {};
+  return (st.expectedPods ?? 0) > 0 && (st.disruptionsAllowed ?? 0) === 0 && (st.currentHealthy ?? 0) >= (st.expectedPods ?? 0) && Object.keys(st.disruptedPods ?? {}).length === 0;
+}
+
+/** Per drained node, the budgets that have blocked one of its pods for good, and since when. */
+export class BlockedBudgets {
+  private readonly since = new Map<string, { at: number; line: string }>();
+
+  add(s: Snapshot, budgets: readonly BudgetStatus[], draining: readonly string[], now = Date.now()): void {
+    const seen = new Set<string>();
+    for (const node of draining) {
+      for (const pod of s.pods.filter((p) => p.node === node && !p.terminating && /^(Deployment|StatefulSet)\//.test(p.owner))) {
+        for (const b of budgets.filter((x) => x.metadata.namespace === pod.namespace && covers(x, pod.labels) && blocksForGood(x))) {
+          const key = `${node} ${b.metadata.namespace}/${b.metadata.name}`;
+          seen.add(key);
+          if (!this.since.has(key)) this.since.set(key, { at: now, line: `${budgetLine(b)}: pod ${pod.name} cannot be evicted` });
+        }
+      }
+    }
+    for (const key of [...this.since.keys()]) if (!seen.has(key)) this.since.delete(key);
+  }
+
+  /** Why `node`'s drain cannot finish, once a budget has blocked it for BLOCKED_FOR_MS. */
+  verdict(node: string, now = Date.now()): string | undefined {
+    for (const [key, v] of this.since) if (key.startsWith(`${node} `) && now - v.at >= BLOCKED_FOR_MS) return `${v.line} (for ${Math.round((now - v.at) / 1000)}s)`;
+    return undefined;
+  }
+}
+
+/** When a drain ran out of time: the budgets of the refused pods' namespaces that allowed none, in their own words. */
+async function budgetsAllowingNone(ctx: DrillContext, refused: readonly string[]): Promise<string> {
+  const namespaces = new Set(refused.flatMap((r) => /-n "([^"]+)"/.exec(r)?.[1] ?? []));
+  const budgets = (await budgetStatuses(ctx).catch(() => [])).filter((b) => namespaces.has(b.metadata.namespace) && (b.status?.disruptionsAllowed ?? 0) === 0);
+  return budgets.length > 0 ? ` (${budgets.map(budgetLine).join("; ")})` : "";
 }
 
 /** Everything at its count except the pods that wait for the drained node. */

@@ -56,12 +56,12 @@ export class Kubectl {
     }
   }
 
-  run(args: readonly string[], input?: string, timeoutMs = 120_000): Promise<string> {
+  run(args: readonly string[], input?: string, timeoutMs = 120_000, signal?: AbortSignal): Promise<string> {
     return new Promise((resolve, reject) => {
       const child = execFile(
         toolPath("kubernetes", "kubectl"),
         ["--kubeconfig", this.kubeconfig, ...args],
-        { maxBuffer: 256 * 1024 * 1024, timeout: timeoutMs },
+        { maxBuffer: 256 * 1024 * 1024, timeout: timeoutMs, signal },
         (error, stdout, stderr) => {
           if (error) reject(new KubectlError(`kubectl ${args.join(" ")}: ${stderr.trim() || error.message}`, stderr));
           else resolve(stdout);
