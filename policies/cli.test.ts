@@ -1,24 +1,15 @@
 // The policy CLI as CI and engineers run it: a real process on real directories.
-import { execFile } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runCommand, type CommandRun } from "../test/support/cli.js";
 import { REPO_ROOT } from "./lib/testing.js";
 
-const run = promisify(execFile);
-const TSX = join(REPO_ROOT, "node_modules/.bin/tsx");
 const CLI = join(REPO_ROOT, "policies/cli.ts");
 
-async function policy(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(TSX, [CLI, ...args], { cwd: REPO_ROOT, maxBuffer: 64 << 20 });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
+function policy(...args: string[]): Promise<CommandRun> {
+  return runCommand(CLI, args, { cwd: REPO_ROOT });
 }
 
 describe("when the CLI judges a copy of clusters/prod", () => {
