@@ -2,6 +2,7 @@
 // package, unpacked by scripts/install-promtool.sh): where it is, how it is
 // called, and a scratch directory the rule files are written to.
 import { execFile } from "node:child_process";
+import { createHash } from "node:crypto";
 import { accessSync, constants, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -90,6 +91,38 @@ export async function inScratchDir<T>(work: (dir: string, write: (relative: stri
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** A file promtool reads: its name in the scratch directory, and its text. */
+export interface PromtoolFile {
+  readonly name: string;
+  readonly text: string;
+}
+
+/**
+ * promtool's answer for one command on a set of files. The same binary,
+ * arguments and files give the same answer, and most clusters render
+ * identical rules, so a run over the fleet (or the test suite's many runs
+ * over prod) asks promtool once per distinct input. A call that did not
+ * finish is not kept, so the next asks again.
+ */
+const answers = new Map<string, Promise<PromtoolRun>>();
+
+/** Runs `promtool <args>` in a scratch directory holding `files`, or returns the answer it gave for the same input. */
+export function promtoolOnFiles(binary: string, args: readonly string[], files: readonly PromtoolFile[]): Promise<PromtoolRun> {
+  const key = createHash("sha256").update(JSON.stringify([binary, args, files.map((f) => [f.name, f.text])])).digest("hex");
+  let answer = answers.get(key);
+  if (answer === undefined) {
+    answer = inScratchDir(async (dir, write) => {
+      for (const file of files) write(file.name, file.text);
+      return runPromtool(binary, args, dir);
+    });
+    answers.set(key, answer);
+    void answer.then((run) => {
+      if (run.code === null) answers.delete(key);
+    });
+  }
+  return answer;
 }
 
 /** promtool's multi-line output as one line, for a diagnostic. */

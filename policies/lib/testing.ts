@@ -1,6 +1,6 @@
 // Shared vitest helpers for policy tests: every policy runs its good fixtures
 // (no findings) and its bad fixtures (findings, snapshotted) the same way.
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync, readFileSync, statSync } from "node:fs";
 import { parseAllDocuments } from "yaml";
 import { join, relative, sep } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -94,9 +94,46 @@ export function describeFixtures(policy: Policy, policyDir: string, cluster = "p
   });
 }
 
-/** The committed tree of one cluster (clusters/<name>). */
+/** Every YAML file under `dir` with its size and modification time: changes when any file is added, removed or rewritten. */
+function treeStamp(dir: string): string {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile() && /\.ya?ml$/.test(e.name))
+    .map((e) => {
+      const path = join(e.parentPath, e.name);
+      const { size, mtimeMs } = statSync(path);
+      return `${path}\0${size}\0${mtimeMs}`;
+    })
+    .sort(byCodeUnit)
+    .join("\n");
+}
+
+/** Frozen all the way down, so a test or policy that edits a shared tree in place fails at once instead of leaking into the next test. */
+function deepFreeze<T>(value: T): T {
+  if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const inner of Object.values(value)) deepFreeze(inner);
+  }
+  return value;
+}
+
+/**
+ * Parsed committed clusters, shared by every test file a worker runs (the
+ * suite runs unisolated): parsing clusters/prod costs about a second, and
+ * dozens of tests start from it. Keyed by the directory's file stamps, so a
+ * regenerated tree is parsed again.
+ */
+const committed = new Map<string, { stamp: string; tree: ClusterTree }>();
+
+/** The committed tree of one cluster (clusters/<name>), parsed once while its files are unchanged; frozen, since tests share it. */
 export function committedCluster(name: string): ClusterTree {
-  return loadCluster(join(REPO_ROOT, "clusters", name));
+  const dir = join(REPO_ROOT, "clusters", name);
+  const stamp = treeStamp(dir);
+  const cached = committed.get(dir);
+  if (cached?.stamp === stamp) return cached.tree;
+  const loaded = loadCluster(dir);
+  const tree: ClusterTree = { ...loaded, documents: deepFreeze(loaded.documents) };
+  committed.set(dir, { stamp, tree });
+  return tree;
 }
 
 /**

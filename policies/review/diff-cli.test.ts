@@ -1,24 +1,17 @@
 // `npm run diff` as a reviewer runs it: a real process in a real git
 // repository (a copy of this one), against a base branch.
-import { execFile, execFileSync } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runCommand, type CommandRun } from "../../test/support/cli.js";
 import { REPO_ROOT } from "./render.js";
 
-const run = promisify(execFile);
-
-async function tsx(cwd: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(join(REPO_ROOT, "node_modules/.bin/tsx"), args, { cwd, maxBuffer: 64 << 20 });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
+/** Runs a command of the repository copy at `cwd`, as `npm run` there would. */
+function tsx(cwd: string, script: string, ...args: string[]): Promise<CommandRun> {
+  return runCommand(script, args, { cwd });
 }
 
 /** This checkout's files (tracked and untracked, not ignored) committed as `main` of a fresh repository. */

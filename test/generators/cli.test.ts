@@ -1,23 +1,12 @@
-import { execFile } from "node:child_process";
 import { mkdtemp, readdir } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
+import { runCommand, type CommandRun } from "../support/cli.js";
 import { REPO_ROOT } from "../support/committed.js";
 
-const run = promisify(execFile);
-
-async function generateCli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, ["--import", "tsx", "generators/cli/generate.ts", ...args], {
-      cwd: REPO_ROOT,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
+function generateCli(...args: string[]): Promise<CommandRun> {
+  return runCommand("generators/cli/generate.ts", args, { cwd: REPO_ROOT });
 }
 
 describe("when the generate CLI renders one cluster into a directory", () => {

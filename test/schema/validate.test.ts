@@ -1,31 +1,22 @@
 // Schema validation of the committed tree and of broken copies of a cluster,
 // with the real kubeconform and the built schema cache (`npm run setup`).
-import { execFile } from "node:child_process";
 import { cpSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseDocument, Parser } from "yaml";
 import { byCodeUnit } from "../../generators/order.js";
+import { runCommand, type CommandRun } from "../support/cli.js";
 import { CLUSTERS_DIR, REPO_ROOT } from "../support/committed.js";
 import { runCli, USAGE } from "./cli.js";
 import { tempDir } from "./testing.js";
 import type { KubeconformResult } from "./kubeconform.js";
 import { countResources, fieldPath, fieldProblems, findClusters, formatText, requireSetup, SetupError, validateClusters, type ValidationReport } from "./validation.js";
 
-const run = promisify(execFile);
-const TSX = join(REPO_ROOT, "node_modules", ".bin", "tsx");
 const CLI = join(REPO_ROOT, "test", "schema", "validate.ts");
 
 /** Runs `npm run validate`'s command for real; never throws on a non-zero exit. */
-async function cli(args: readonly string[], cwd = REPO_ROOT): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(TSX, [CLI, ...args], { cwd, maxBuffer: 64 * 1024 * 1024 });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code?: number; stdout?: string; stderr?: string };
-    return { code: e.code ?? -1, stdout: e.stdout ?? "", stderr: e.stderr ?? "" };
-  }
+function cli(args: readonly string[], cwd = REPO_ROOT): Promise<CommandRun> {
+  return runCommand(CLI, args, { cwd });
 }
 
 /** Documents in the committed tree, counted by the YAML library's parser (not the validator's own counter). */

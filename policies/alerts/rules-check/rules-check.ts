@@ -1,14 +1,12 @@
 import { sourceOf } from "../../lib/objects.js";
 import type { ClusterTree, Finding, Policy, RenderedDocument } from "../../lib/types.js";
-import { findPromtool, inScratchDir, oneLine, promtoolBroken, promtoolMissing, runPromtool, type PromtoolRun } from "../promtool.js";
+import { findPromtool, oneLine, promtoolBroken, promtoolMissing, promtoolOnFiles, type PromtoolFile, type PromtoolRun } from "../promtool.js";
 import { prometheusRules, ruleFileName, ruleFileText, rulesOf } from "../rules.js";
 
 const CHECK = ["check", "rules", "--lint=duplicate-rules", "--lint-fatal"] as const;
 
-interface RuleFile {
+interface RuleFile extends PromtoolFile {
   readonly document: RenderedDocument;
-  /** The file's path in the scratch directory, as promtool names it. */
-  readonly name: string;
 }
 
 /** The field a promtool message is about, below the rule's own path. */
@@ -90,20 +88,17 @@ export const rulesCheck: Policy = {
     if (documents.length === 0) return [];
     const binary = findPromtool();
     if (binary === undefined) return [promtoolMissing("the rule checks (alerts/rules-check)")];
-    return inScratchDir(async (dir, write) => {
-      const files: RuleFile[] = documents.map((document) => ({ document, name: ruleFileName(cluster, document) }));
-      for (const file of files) write(file.name, ruleFileText(file.document));
-      const all = await runPromtool(binary, [...CHECK, ...files.map((f) => f.name)], dir);
-      if (all.code === 0) return [];
-      if (all.code === null) return [promtoolBroken(all)];
-      const single = await Promise.all(files.map(async (file) => ({ file, run: await runPromtool(binary, [...CHECK, file.name], dir) })));
-      const findings = single.flatMap(({ file, run }): Finding[] => {
-        if (run.code === 0) return [];
-        if (run.code === null) return [{ ...promtoolBroken(run), document: file.document }];
-        return findingsOf(file, run);
-      });
-      if (findings.length > 0) return findings;
-      return [{ summary: "rule files fail promtool check rules", path: "", problem: `promtool rejects the rule files together but none alone: ${oneLine(all.stderr || all.stdout)}`, fix: "run `promtool check rules` on the cluster's PrometheusRule specs to see why" }];
+    const files: RuleFile[] = documents.map((document) => ({ document, name: ruleFileName(cluster, document), text: ruleFileText(document) }));
+    const all = await promtoolOnFiles(binary, [...CHECK, ...files.map((f) => f.name)], files);
+    if (all.code === 0) return [];
+    if (all.code === null) return [promtoolBroken(all)];
+    const single = await Promise.all(files.map(async (file) => ({ file, run: await promtoolOnFiles(binary, [...CHECK, file.name], [file]) })));
+    const findings = single.flatMap(({ file, run }): Finding[] => {
+      if (run.code === 0) return [];
+      if (run.code === null) return [{ ...promtoolBroken(run), document: file.document }];
+      return findingsOf(file, run);
     });
+    if (findings.length > 0) return findings;
+    return [{ summary: "rule files fail promtool check rules", path: "", problem: `promtool rejects the rule files together but none alone: ${oneLine(all.stderr || all.stdout)}`, fix: "run `promtool check rules` on the cluster's PrometheusRule specs to see why" }];
   },
 };

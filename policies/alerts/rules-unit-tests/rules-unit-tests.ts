@@ -1,10 +1,9 @@
-import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { byCodeUnit } from "../../../generators/order.js";
 import type { ClusterTree, Finding, Policy, RenderedDocument } from "../../lib/types.js";
-import { findPromtool, inScratchDir, oneLine, promtoolBroken, promtoolMissing, runPromtool, type PromtoolRun } from "../promtool.js";
+import { findPromtool, oneLine, promtoolBroken, promtoolMissing, promtoolOnFiles, type PromtoolFile, type PromtoolRun } from "../promtool.js";
 import { alertsOf, appOf, clusterRevision, prometheusRules, REPO_ROOT, ruleFileName, ruleFileText, type AlertAt } from "../rules.js";
 
 /** Each app's alert unit tests: `apps/<app>/alerts.test.yaml`, in `promtool test rules` format. */
@@ -199,26 +198,11 @@ function loadTests(group: AppRules, cluster: ClusterTree, testsRoot: string): { 
   return { text, cases: alertCases(parsed), findings: [] };
 }
 
-/**
- * promtool's answer for one test file and set of rule files. The same inputs
- * give the same answer, and most clusters render identical rules, so a run of
- * the policy over the fleet asks promtool once per distinct input.
- */
-const runs = new Map<string, Promise<PromtoolRun>>();
-
-function runOnce(binary: string, testText: string, rules: readonly { name: string; text: string }[]): Promise<PromtoolRun> {
-  const key = createHash("sha256").update(JSON.stringify([binary, testText, rules])).digest("hex");
-  let run = runs.get(key);
-  if (run === undefined) {
-    run = inScratchDir(async (dir, write) => {
-      for (const rule of rules) write(rule.name, rule.text);
-      // Appended, so promtool's line numbers still match the test file.
-      write(UNIT_TEST_FILE, `${testText.replace(/\n*$/, "\n")}\nrule_files:\n${rules.map((r) => `  - ${JSON.stringify(r.name)}\n`).join("")}`);
-      return runPromtool(binary, ["test", "rules", UNIT_TEST_FILE], dir);
-    });
-    runs.set(key, run);
-  }
-  return run;
+/** promtool's verdict on one app's tests against this cluster's rendered rule files (asked once per distinct input). */
+function runOnce(binary: string, testText: string, rules: readonly PromtoolFile[]): Promise<PromtoolRun> {
+  // Appended, so promtool's line numbers still match the test file.
+  const tests = { name: UNIT_TEST_FILE, text: `${testText.replace(/\n*$/, "\n")}\nrule_files:\n${rules.map((r) => `  - ${JSON.stringify(r.name)}\n`).join("")}` };
+  return promtoolOnFiles(binary, ["test", "rules", UNIT_TEST_FILE], [...rules, tests]);
 }
 
 /** Runs promtool on one app's tests and rendered rules; a failing test is a finding at the alert it tests. */

@@ -1,17 +1,14 @@
-import { execFile } from "node:child_process";
 import { cpSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
+import { runCommand } from "../../../test/support/cli.js";
 import { clusterOf } from "../../lib/load.js";
 import { describeFixtures, injected, REPO_ROOT, runAll } from "../../lib/testing.js";
 import type { KubeObject, RenderedDocument } from "../../lib/types.js";
 import { namespaceQuota } from "./namespace-quota.js";
 
 describeFixtures(namespaceQuota, import.meta.dirname);
-
-const run = promisify(execFile);
 
 function doc(object: KubeObject, file = "clusters/prod/apps/demo/x.yaml"): RenderedDocument {
   return { file, index: 0, object };
@@ -76,10 +73,7 @@ describe("when a quota is deleted from the committed prod tree", () => {
     try {
       cpSync(join(REPO_ROOT, "clusters/prod"), join(dir, "prod"), { recursive: true });
       rmSync(join(dir, "prod/apps/kades/limitrange-kades-limits.yaml"));
-      const result = await run(process.execPath, ["--import", "tsx", "policies/cli.ts", join(dir, "prod")], { cwd: REPO_ROOT }).then(
-        () => ({ code: 0, stdout: "" }),
-        (error: { code: number; stdout: string }) => ({ code: error.code, stdout: error.stdout }),
-      );
+      const result = await runCommand("policies/cli.ts", [join(dir, "prod")], { cwd: REPO_ROOT });
       expect(result.code).not.toBe(0);
       expect(result.stdout).toContain("Bug: namespace has no LimitRange (quotas/namespace-quota)");
       expect(result.stdout).toContain("prod/apps/kades/namespace-kades.yaml -> Namespace/kades");

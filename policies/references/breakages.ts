@@ -1,18 +1,12 @@
-// The breakages a real cluster finds only after merge, made by hand in copies
-// of the committed prod tree and judged by `npm run policy` as a reviewer runs
-// it: each must be named by its rule, file, object, field and fix.
-import { execFile } from "node:child_process";
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join, relative, sep } from "node:path";
-import { promisify } from "node:util";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+// The breakages of references a real cluster finds only after merge, as a
+// reviewer would make them by hand in a copy of the committed prod tree: what
+// to change, and what `npm run policy` must say about it. policies/breakages.test.ts
+// judges them together with the other breakages in one run of the CLI.
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { parseAllDocuments } from "yaml";
-import { REPO_ROOT } from "../lib/testing.js";
 
-const run = promisify(execFile);
-
-interface Breakage {
+export interface ReferenceBreakage {
   /** What a reviewer would have let through. */
   readonly what: string;
   /** The file of clusters/prod changed, and how (undefined deletes it). */
@@ -26,7 +20,7 @@ interface Breakage {
   readonly fix: string;
 }
 
-const BREAKAGES: readonly Breakage[] = [
+export const REFERENCE_BREAKAGES: readonly ReferenceBreakage[] = [
   {
     what: "a Service whose targetPort names no container port",
     file: "apps/kades/service-kades-api.yaml",
@@ -100,7 +94,7 @@ const BREAKAGES: readonly Breakage[] = [
 ];
 
 /** Applies a breakage to a copy of clusters/prod: the YAML is edited as a person would, header comment kept. */
-function breakCopy(root: string, breakage: Breakage): void {
+export function breakCopy(root: string, breakage: ReferenceBreakage): void {
   const path = join(root, breakage.file);
   if (breakage.edit === undefined) {
     rmSync(path);
@@ -115,59 +109,6 @@ function breakCopy(root: string, breakage: Breakage): void {
 }
 
 /** The problem block of the CLI's text output that names this file, resource and rule. */
-function blockFor(output: string, file: string, breakage: Breakage): string | undefined {
+export function blockFor(output: string, file: string, breakage: ReferenceBreakage): string | undefined {
   return output.split("\n\n").find((block) => block.includes(`(${breakage.rule})`) && block.includes(`---> ${file} -> ${breakage.resource}\n`));
 }
-
-describe("when a reviewer runs npm run policy on copies of prod, each with one breakage a cluster finds only after merge", () => {
-  let scratch: string;
-  let output: { code: number; stdout: string };
-  const copyOf = (i: number): string => join(scratch, `breakage-${i}`, "prod");
-  // As the CLI shows a file: relative to its working directory, or absolute outside it.
-  const shown = (path: string): string => {
-    const rel = relative(REPO_ROOT, path);
-    return (rel.startsWith("..") ? path : rel).split(sep).join("/");
-  };
-
-  beforeAll(async () => {
-    scratch = mkdtempSync(join(tmpdir(), "references-breakages-"));
-    BREAKAGES.forEach((breakage, i) => {
-      cpSync(join(REPO_ROOT, "clusters/prod"), copyOf(i), { recursive: true });
-      breakCopy(copyOf(i), breakage);
-    });
-    // One CLI run judges every copy: each is a cluster named prod of its own.
-    const tsx = join(REPO_ROOT, "node_modules/.bin/tsx");
-    const args = [join(REPO_ROOT, "policies/cli.ts"), ...BREAKAGES.map((_, i) => copyOf(i))];
-    try {
-      const { stdout } = await run(tsx, args, { cwd: REPO_ROOT, maxBuffer: 64 << 20 });
-      output = { code: 0, stdout };
-    } catch (error) {
-      const e = error as { code: number; stdout: string };
-      output = { code: e.code, stdout: e.stdout };
-    }
-  }, 300_000);
-  afterAll(() => rmSync(scratch, { recursive: true, force: true }));
-
-  it("should fail the run", () => {
-    expect(output.code).toBe(1);
-    expect(output.stdout).toMatch(new RegExp(`checked ${BREAKAGES.length} cluster\\(s\\): found \\d+ problem\\(s\\) with severity Bug or higher`));
-  });
-
-  it.each(BREAKAGES.map((b, i) => [b.what, i] as const))("should name the rule, file, object, field and fix for %s", (_, i) => {
-    const breakage = BREAKAGES[i] as Breakage;
-    const file = shown(join(copyOf(i), breakage.at));
-    const block = blockFor(output.stdout, file, breakage);
-    expect(block, `no (${breakage.rule}) problem at ${file} -> ${breakage.resource} in:\n${output.stdout}`).toBeDefined();
-    const [, , field, fix] = (block as string).split("\n").map((line) => line.trim());
-    expect(field?.split(" ")[0]).toMatch(breakage.path);
-    expect(fix).toContain(breakage.fix);
-    expect(fix).toContain("run `npm run generate`");
-  });
-
-  it("should leave the other copies clean of that rule: each breakage is reported where it was made only", () => {
-    BREAKAGES.forEach((breakage, i) => {
-      const elsewhere = BREAKAGES.map((_, j) => j).filter((j) => j !== i && BREAKAGES[j]?.rule !== breakage.rule);
-      for (const j of elsewhere) expect(output.stdout.includes(`(${breakage.rule})\n  ---> ${shown(copyOf(j))}/`)).toBe(false);
-    });
-  });
-});
