@@ -6,7 +6,7 @@
 // hostname, the certificate and key its stand-in serves) and then
 // `<work-dir>/client-env.json` (the environment a client needs), and serves
 // until SIGTERM.
-import { writeFileSync } from "node:fs";
+import { renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { parseTunnelFlag, startGitProxy, type GitProxyTunnel } from "./proxy.js";
@@ -38,7 +38,9 @@ try {
 }
 const proxy = await startGitProxy({ workDir, repoURL, gitDir, port: Number(values.port), tunnels });
 writeFileSync(join(workDir, "host-certificates.json"), `${JSON.stringify(proxy.hostCertificates, null, 2)}\n`);
-writeFileSync(join(workDir, "client-env.json"), `${JSON.stringify(proxy.env(), null, 2)}\n`);
+// Last and by rename: the harness waits for this file, and must not read it half-written.
+writeFileSync(join(workDir, "client-env.json.tmp"), `${JSON.stringify(proxy.env(), null, 2)}\n`);
+renameSync(join(workDir, "client-env.json.tmp"), join(workDir, "client-env.json"));
 console.log(`INFO - serving ${repoURL} from ${gitDir} through ${proxy.url}`);
 for (const t of proxy.tunnels) console.log(`INFO - tunnelling ${t.host} to 127.0.0.1:${t.port}`);
 const stop = (): void => {

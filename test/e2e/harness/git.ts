@@ -4,7 +4,7 @@
  * Applications name by the git proxy (test/e2e/git), which runs as a process
  * row like every other component.
  */
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { buildRepository } from "../git/repository.js";
 import type { ProcessSpec } from "./process.js";
@@ -39,7 +39,17 @@ export function gitServerRow(workDir: string, repoURL: string, port: number, tun
   };
 }
 
-/** What the repo-server needs to fetch through the proxy (written by the proxy once it listens). */
-export function gitClientEnv(server: GitServer): Record<string, string> {
-  return JSON.parse(readFileSync(join(server.workDir, "proxy", "client-env.json"), "utf8")) as Record<string, string>;
+/**
+ * What the repo-server needs to fetch through the proxy. The proxy writes it
+ * (last, after the tunnels' certificates, by rename) just after it starts to
+ * listen, so a busy machine can see the port before the file: wait for it.
+ */
+export async function gitClientEnv(server: GitServer, boundMs = 30_000): Promise<Record<string, string>> {
+  const file = join(server.workDir, "proxy", "client-env.json");
+  const started = Date.now();
+  while (!existsSync(file)) {
+    if (Date.now() - started > boundMs) throw new Error(`the git proxy listens but did not write ${file} within ${boundMs / 1000}s; see its log`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return JSON.parse(readFileSync(file, "utf8")) as Record<string, string>;
 }

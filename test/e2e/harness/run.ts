@@ -158,7 +158,7 @@ export class Environment {
       await publishCommit(git.workDir, first.repoPath, first.dir, profile.repository.targetRevision);
       // The proxy issues the tunnels' certificates and the clients' settings the rows below read.
       await group.start(git.row);
-      const proxyEnv = gitClientEnv(git);
+      const proxyEnv = await gitClientEnv(git);
       const addons = { stateDir, ports, kubeconfig: cp.adminKubeconfig, proxyEnv };
       const admin = await cp.pki.client("admin", "iot-fleet-e2e", ["system:masters"]);
       const tree = readTree(first.dir);
