@@ -11,7 +11,7 @@
 import { KubectlError } from "../harness/kubectl.js";
 import { chooseNode } from "./arithmetic.js";
 import { addedLine, autoscale, minimum, sampleUntil, since, waitHealthy, type DrillContext, type DrillResult } from "./drill.js";
-import { budgetMargins, MarginLog, observe, shortOf, type Snapshot } from "./observe.js";
+import { budgetMargins, MarginLog, matches, observe, shortOf, type Snapshot } from "./observe.js";
 
 /**
  * How long one node's drain may take while it progresses: every eviction a
@@ -150,9 +150,6 @@ export interface BudgetStatus {
 
 const budgetStatuses = (ctx: DrillContext): Promise<BudgetStatus[]> => ctx.env.kubectl.list<BudgetStatus>("poddisruptionbudgets.policy");
 
-const covers = (b: BudgetStatus, labels: Readonly<Record<string, string>>): boolean =>
-  Object.entries(b.spec.selector?.matchLabels ?? {}).every(([k, v]) => labels[k] === v);
-
 /** The budget's own status as the disruption controller wrote it. */
 export const budgetLine = (b: BudgetStatus): string => {
   const st = b.status ?? {};
@@ -171,25 +168,25 @@ export function blocksForGood(b: BudgetStatus): boolean {
 
 /** Per drained node, the budgets that have blocked one of its pods for good, and since when. */
 export class BlockedBudgets {
-  private readonly since = new Map<string, { at: number; line: string }>();
+  private readonly blockedSince = new Map<string, { at: number; line: string }>();
 
   add(s: Snapshot, budgets: readonly BudgetStatus[], draining: readonly string[], now = Date.now()): void {
     const seen = new Set<string>();
     for (const node of draining) {
       for (const pod of s.pods.filter((p) => p.node === node && !p.terminating && /^(Deployment|StatefulSet)\//.test(p.owner))) {
-        for (const b of budgets.filter((x) => x.metadata.namespace === pod.namespace && covers(x, pod.labels) && blocksForGood(x))) {
+        for (const b of budgets.filter((x) => x.metadata.namespace === pod.namespace && matches(x.spec.selector?.matchLabels ?? {}, pod.labels) && blocksForGood(x))) {
           const key = `${node} ${b.metadata.namespace}/${b.metadata.name}`;
           seen.add(key);
-          if (!this.since.has(key)) this.since.set(key, { at: now, line: `${budgetLine(b)}: pod ${pod.name} cannot be evicted` });
+          if (!this.blockedSince.has(key)) this.blockedSince.set(key, { at: now, line: `${budgetLine(b)}: pod ${pod.name} cannot be evicted` });
         }
       }
     }
-    for (const key of [...this.since.keys()]) if (!seen.has(key)) this.since.delete(key);
+    for (const key of [...this.blockedSince.keys()]) if (!seen.has(key)) this.blockedSince.delete(key);
   }
 
   /** Why `node`'s drain cannot finish, once a budget has blocked it for BLOCKED_FOR_MS. */
   verdict(node: string, now = Date.now()): string | undefined {
-    for (const [key, v] of this.since) if (key.startsWith(`${node} `) && now - v.at >= BLOCKED_FOR_MS) return `${v.line} (for ${Math.round((now - v.at) / 1000)}s)`;
+    for (const [key, v] of this.blockedSince) if (key.startsWith(`${node} `) && now - v.at >= BLOCKED_FOR_MS) return `${v.line} (for ${Math.round((now - v.at) / 1000)}s)`;
     return undefined;
   }
 }

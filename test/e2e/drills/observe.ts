@@ -61,7 +61,7 @@ export interface Snapshot {
   readonly budgets: readonly BudgetView[];
 }
 
-const matches = (selector: Readonly<Record<string, string>>, labels: Readonly<Record<string, string>>): boolean =>
+export const matches = (selector: Readonly<Record<string, string>>, labels: Readonly<Record<string, string>>): boolean =>
   Object.entries(selector).every(([k, v]) => labels[k] === v);
 
 function ownerOf(meta: Meta): string {

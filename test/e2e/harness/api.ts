@@ -144,10 +144,11 @@ export class ApiClient {
 
   /** Every item of `resource`, each with its apiVersion and kind as kubectl prints them. */
   async list<T = Item>(resource: string, namespace?: string, labelSelector?: string): Promise<T[]> {
-    const s = SERVED[resource];
     const answer = (await this.send("GET", collectionPath(resource, namespace, labelSelector))) as { items?: Item[] };
-    const apiVersion = s?.prefix === "/api/v1" ? "v1" : (s?.prefix.replace(/^\/apis\//, "") ?? "");
-    return (answer.items ?? []).map((i) => ({ apiVersion, kind: s?.kind, ...i }) as T);
+    // collectionPath has checked the resource is served.
+    const { prefix, kind } = SERVED[resource] as Served;
+    const apiVersion = prefix === "/api/v1" ? "v1" : prefix.replace(/^\/apis\//, "");
+    return (answer.items ?? []).map((i) => ({ apiVersion, kind, ...i }) as T);
   }
 
   /** A JSON merge patch of one namespaced object (as `kubectl patch --type=merge`). */
